@@ -1,0 +1,1 @@
+"""Read-only web UI over the catalog and the stored WARCs."""

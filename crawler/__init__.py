@@ -1,0 +1,1 @@
+"""The Scrapy project: outlet spiders, capture middleware and run report."""

@@ -1,0 +1,220 @@
+"""OutletSpider: the base class every outlet module declares itself with.
+
+An outlet module (``crawler/spiders/<id>.py``) declares only what is specific to it:
+
+- ``name``: the outlet id (``sana``), used for the module, fixtures, schedule entry,
+  catalog ``outlet`` column and storage keys;
+- ``editions``: edition code (its language, ``en``/``ar``/``es``) -> base URL;
+- ``sources``: feeds, sitemaps and listings (``crawler.sources``), paths relative to
+  each edition's base URL; a source with ``edition=`` set applies to that edition only;
+- ``urls``: a ``crawler.urls.UrlRules`` (hosts, article patterns, canonical rewrites);
+- ``download_delay``: seconds between requests to one host (robots.txt Crawl-delay,
+  which Scrapy does not read);
+- ``parsers``: parser versions dated by site generation (``pipelines.extract.parser``),
+  oldest first.
+
+Everything else (requests, politeness, WARC capture, extraction, catalog) is shared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import scrapy
+from scrapy import Request
+from scrapy.http import Response, TextResponse
+from twisted.python.failure import Failure
+
+from crawler import discovery
+from crawler.items import PageItem
+from crawler.options import CrawlOptions
+from crawler.sources import Listing, Sitemap, Source
+from crawler.urls import UrlRules
+
+if TYPE_CHECKING:
+    from pipelines.extract.parser import Parser
+
+
+class OutletSpider(scrapy.Spider):
+    """Base class of every outlet spider; see the module docstring for what to declare."""
+
+    editions: ClassVar[dict[str, str]] = {}
+    sources: ClassVar[list[Source]] = []
+    urls: ClassVar[UrlRules]
+    download_delay: float = 1.0
+    parsers: ClassVar[list[type[Parser]]] = []
+    version: ClassVar[str] = "1"  # bump when discovery or URL rules change; goes into provenance
+
+    # ---- the shared machinery below; outlet modules declare only the attributes above ----
+
+    def __init__(self, edition: str | None = None, since: str | None = None,
+                 limit: str | int | None = None, base_url: str | None = None,
+                 urls: str | None = None, delay: str | float | None = None,
+                 recheck: str | bool = False, trigger: str = "manual", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.options = CrawlOptions.parse(self, edition, since, limit, base_url, urls, delay,
+                                          recheck, trigger)
+        self.url_rules = self.urls
+        if self.options.base_url:
+            for host in self.mirrored_hosts():
+                self.url_rules = self.url_rules.with_alias(
+                    urlsplit(self.options.base_url).hostname or "", self.urls.hosts[host])
+        if self.options.delay is not None:
+            self.download_delay = self.options.delay
+        self.allowed_domains = sorted({*self.url_rules.hosts, *self.url_rules.extra_hosts})
+        self.known: set[str] = set()
+        self.seen: set[str] = set()
+        self.articles_scheduled = 0
+
+    def mirrored_hosts(self) -> set[str]:
+        """Hosts of the selected editions: ``--base-url`` stands in for them."""
+        return {urlsplit(base).hostname or "" for _, base in self.selected_editions(raw=True)}
+
+    def selected_editions(self, raw: bool = False) -> list[tuple[str, str]]:
+        chosen = [(code, base) for code, base in self.editions.items()
+                  if self.options.edition in (None, code)]
+        return chosen if raw else [(code, self.fetch_url(base)) for code, base in chosen]
+
+    def fetch_url(self, url: str) -> str:
+        """The URL to fetch: on a mirrored host, the same path under ``--base-url``."""
+        base = self.options.base_url
+        parts = urlsplit(url)
+        if not base or (parts.hostname or "").rstrip(".") not in self.mirrored_hosts():
+            return url
+        root = urlsplit(base)
+        return urlunsplit((root.scheme, root.netloc, parts.path, parts.query, ""))
+
+    def language_of(self, edition: str | None) -> str | None:
+        return edition  # editions are named by their language
+
+    async def start(self) -> AsyncIterator[Request]:
+        if self.options.urls_file:
+            for url in read_url_list(self.options.urls_file):
+                if request := self.article_request(url, {"kind": "url-list", "url": None},
+                                                   edition=self.guess_edition(url)):
+                    yield request
+            return
+        for edition, base in self.selected_editions():
+            for source in self.sources:
+                if source.edition in (None, edition):
+                    yield self.source_request(source, edition, base)
+
+    def guess_edition(self, url: str) -> str | None:
+        """The edition whose base URL is the longest prefix of url."""
+        matches = [(len(b), c) for c, b in self.editions.items()
+                   if self.url_rules.canonical_url(url).startswith(self.urls.canonical_url(b))]
+        return max(matches)[1] if matches else next(iter(self.editions), None)
+
+    def source_request(self, source: Source, edition: str, base: str,
+                       url: str | None = None, page: int = 1) -> Request:
+        kind = type(source).__name__.lower()
+        return Request(
+            self.fetch_url(url or urljoin(base, source.path)),
+            callback=getattr(self, f"parse_{'sitemap' if isinstance(source, Sitemap) else kind}"),
+            errback=self.source_failed, priority=10,
+            meta={"nv_source": {"kind": kind, "path": source.path}, "nv_edition": edition,
+                  "nv_base": base, "nv_spec": source, "nv_page": page})
+
+    def source_failed(self, failure: Failure) -> None:
+        self.crawler.stats.inc_value("newsvault/sources/failed")
+        self.source_errors.append(f"{failure.request.url}: {failure.getErrorMessage()}")  # type: ignore[attr-defined]
+
+    @cached_property
+    def source_errors(self) -> list[str]:
+        return []
+
+    def source_ok(self, response: Response) -> None:
+        self.crawler.stats.inc_value("newsvault/sources/ok")
+
+    @cached_property
+    def robots_records(self) -> dict[str, str]:
+        """scheme://host -> record id of its archived robots.txt (filled by the capture
+        middleware), so provenance can point at the rules a capture was fetched under."""
+        return {}
+
+    def parse_feed(self, response: Response) -> Iterator[Request]:
+        self.source_ok(response)
+        for entry in discovery.feed_entries(response.body):
+            if self.options.since and entry.date and entry.date.date() < self.options.since:
+                continue
+            if request := self.article_request(entry.url, self._source(response),
+                                               response.meta["nv_edition"]):
+                yield request
+
+    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        self.source_ok(response)
+        index, entries = discovery.sitemap_entries(response.body)
+        meta = response.meta
+        if index:
+            for entry in discovery.pick_sitemaps(entries, self.options.since):
+                yield self.source_request(meta["nv_spec"], meta["nv_edition"], meta["nv_base"],
+                                          url=urljoin(response.url, entry.url))
+            return
+        for entry in entries:
+            if self.options.since and entry.date and entry.date.date() < self.options.since:
+                continue
+            if request := self.article_request(urljoin(response.url, entry.url),
+                                               self._source(response), meta["nv_edition"]):
+                yield request
+
+    def parse_listing(self, response: Response) -> Iterator[Request]:
+        self.source_ok(response)
+        meta, new = response.meta, 0
+        for href in response.css("a::attr(href)").getall():
+            if request := self.article_request(response.urljoin(href), self._source(response),
+                                               meta["nv_edition"]):
+                new += 1
+                yield request
+        spec: Listing = meta["nv_spec"]
+        more = new > 0 or self.options.since is not None
+        next_href = response.css(f"{spec.next_page}").xpath("@href").get()
+        if more and next_href and meta["nv_page"] < spec.max_pages and not self.limit_reached:
+            yield self.source_request(spec, meta["nv_edition"], meta["nv_base"],
+                                      url=response.urljoin(next_href), page=meta["nv_page"] + 1)
+
+    @property
+    def limit_reached(self) -> bool:
+        return self.options.limit is not None and self.articles_scheduled >= self.options.limit
+
+    def article_request(self, url: str, source: dict[str, Any],
+                        edition: str | None) -> Request | None:
+        """A request for an article URL, or None when it is not one, was seen this run, is
+        already held (incremental mode) or the --limit is reached."""
+        if not self.url_rules.is_article(url):
+            return None
+        canonical = self.url_rules.canonical_url(url)
+        if canonical in self.seen:
+            return None
+        self.seen.add(canonical)
+        stats = self.crawler.stats
+        if canonical in self.known and not self.options.recheck:
+            stats.inc_value("newsvault/articles/skipped_known")
+            return None
+        if self.limit_reached:
+            stats.inc_value("newsvault/articles/skipped_limit")
+            return None
+        self.articles_scheduled += 1
+        return Request(self.fetch_url(url), callback=self.parse_article,
+                       meta={"nv_source": source, "nv_edition": edition,
+                             "nv_canonical": canonical})
+
+    def _source(self, response: Response) -> dict[str, Any]:
+        return {"kind": response.meta["nv_source"]["kind"], "url": response.url,
+                "record_id": response.meta.get("nv_capture", {}).get("response").record_id
+                if response.meta.get("nv_capture") else None}
+
+    def parse_article(self, response: Response) -> Iterator[PageItem]:
+        if not isinstance(response, TextResponse):
+            self.crawler.stats.inc_value("newsvault/articles/not_html")
+            return
+        yield PageItem.from_response(self, response)
+
+
+def read_url_list(path: str) -> list[str]:
+    """URLs from a file, one per line; blank lines and # comments are skipped."""
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    return [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]

@@ -1,0 +1,159 @@
+"""One crawl run: its id, WARC writer, store and catalog, shared by the crawl components.
+
+The RunExtension opens it when the spider opens and closes it when the spider closes;
+the capture middleware and the pipelines reach it with ``Run.of(crawler)``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from catalog import writer as catalog
+from catalog.db import connect
+from newsvault import __version__
+from newsvault.config import Config
+from pipelines.storage import Store, store_from_uri, warc_key
+from pipelines.warc import ClosedWarc, RecordLocation, WarcConfig, WarcWriter, recover
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from sqlalchemy import Engine
+
+logger = logging.getLogger(__name__)
+
+
+def new_run_id(when: datetime | None = None) -> str:
+    """Sortable and unique: ``20261122T024400Z-3f9a1c``."""
+    when = when or datetime.now(UTC)
+    return f"{when:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+
+
+@dataclass
+class RunInfo:
+    """What a run is: recorded in the catalog, warcinfo and every provenance document."""
+
+    run_id: str
+    outlet: str
+    edition: str | None
+    trigger: str
+    args: dict[str, Any]
+    spider_version: str
+    robots: str  # "obey" | "ignore"
+    user_agent: str
+    proxy: str | None = None
+
+
+@dataclass
+class Run:
+    """The live state of one run (single reactor thread; no locking needed)."""
+
+    info: RunInfo
+    config: Config
+    store: Store
+    engine: Engine
+    writer: WarcWriter | None = None
+    pending: list[dict[str, Any]] = field(default_factory=list)
+    warc_files: list[str] = field(default_factory=list)
+    status: str = "running"
+    error: str | None = None
+
+    @staticmethod
+    def of(crawler: Crawler) -> Run:
+        run = getattr(crawler, "newsvault_run", None)
+        if run is None:
+            raise RuntimeError("no newsvault run on this crawler: is RunExtension enabled?")
+        return run
+
+    @classmethod
+    def create(cls, info: RunInfo, config: Config) -> Run:
+        return cls(info, config, store_from_uri(config.storage_uri), connect(config.catalog_url))
+
+    @property
+    def warc_dir(self) -> Path:
+        return self.config.spool_dir / "warc"
+
+    def open(self) -> None:
+        """Record the run, rescue WARC files left by a killed run, start a new WARC file."""
+        self.warc_dir.mkdir(parents=True, exist_ok=True)
+        catalog.start_run(self.engine, {
+            "id": self.info.run_id, "outlet": self.info.outlet, "edition": self.info.edition,
+            "trigger": self.info.trigger, "host": self.config.host, "pid": os.getpid(),
+            "args": self.info.args, "software": f"newsvault/{__version__}"})
+        self.rescue_interrupted()
+        self.writer = WarcWriter(self._warc_config(), on_close=self._stored)
+
+    def _warc_config(self) -> WarcConfig:
+        i = self.info
+        return WarcConfig(
+            directory=self.warc_dir, outlet=i.outlet, host=self.config.host,
+            max_size=self.config.warc_max_size,
+            warcinfo={
+                "software": f"newsvault/{__version__} (spider {i.outlet} v{i.spider_version})",
+                "hostname": self.config.host, "operator": self.config.operator,
+                "robots": i.robots, "http-header-user-agent": i.user_agent,
+                "isPartOf": f"newsvault-{i.outlet}", "newsvault-run-id": i.run_id,
+                "newsvault-trigger": i.trigger, **({"proxy": i.proxy} if i.proxy else {}),
+            })
+
+    def rescue_interrupted(self) -> None:
+        """Files a killed run left open are cut back to their last whole record and stored;
+        what cannot be read is set aside in quarantine, never deleted."""
+        for rec in recover(self.warc_dir):
+            logger.warning("recovered interrupted WARC: %s", rec)
+            if rec.path is not None:
+                self._store_file(rec.closed, status="recovered", index=True)
+
+    def record(self, loc: RecordLocation, **extra: Any) -> None:
+        """Queue a catalog row for a written record (flushed in batches by ``flush``)."""
+        self.pending.append({
+            "record_id": bare_id(loc.record_id), "run_id": self.info.run_id,
+            "outlet": self.info.outlet, "warc_type": loc.warc_type,
+            "target_uri": loc.target_uri, "date": _parse_warc_date(loc.date),
+            "filename": loc.filename, "offset": loc.offset, "length": loc.length,
+            "block_digest": loc.block_digest, "payload_digest": loc.payload_digest, **extra})
+
+    def flush(self) -> None:
+        rows, self.pending = self.pending, []
+        if rows:
+            with self.engine.begin() as conn:
+                catalog.add_captures(conn, rows)
+
+    def close(self, status: str, stats: dict[str, Any], error: str | None) -> None:
+        self.flush()
+        if self.writer is not None:
+            self.writer.close()
+        catalog.finish_run(self.engine, self.info.run_id, status, stats, error)
+
+    def _stored(self, closed: ClosedWarc) -> None:
+        self.flush()  # capture rows must exist before the file is registered as stored
+        self._store_file(closed, status="stored", index=False)
+
+    def _store_file(self, closed: ClosedWarc, status: str, index: bool) -> None:
+        key = warc_key(self.info.outlet, closed.filename)
+        obj = self.store.put_file(key, closed.path)
+        if index:
+            from catalog.indexer import index_warc_bytes
+
+            index_warc_bytes(self.engine, self.store, key, closed.filename,
+                             run_id=None, outlet=self.info.outlet)
+        catalog.add_warc_file(self.engine, {
+            "filename": closed.filename, "key": key, "run_id": self.info.run_id,
+            "outlet": self.info.outlet, "size": obj.size, "sha256": obj.sha256,
+            "records": closed.records, "etag": obj.etag, "status": status,
+            "stored_at": obj.stored_at})
+        self.warc_files.append(closed.filename)
+
+
+def bare_id(record_id: str) -> str:
+    """``<urn:uuid:X>`` -> ``X``: the catalog's and the store's form of a record id."""
+    return record_id.strip("<>").removeprefix("urn:uuid:")
+
+
+def _parse_warc_date(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))

@@ -1,0 +1,105 @@
+"""Configuration: environment variables over an optional ``newsvault.toml`` over defaults.
+
+This is the one place that reads ``NEWSVAULT_*`` variables. ``crawler/settings.py`` turns
+the result into Scrapy settings; the CLI, browser and scheduler use it directly. The rest
+of the code gets plain values, never a Config or a Settings object.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from newsvault import __version__
+
+ENV_PREFIX = "NEWSVAULT_"
+
+
+@dataclass(frozen=True)
+class Config:
+    """Every setting, with its default. ``env.example`` in ``deploy/`` documents each one."""
+
+    home: Path = Path("newsvault-data")
+    storage: str = ""  # URI; default: file://<home>/store
+    catalog: str = ""  # SQLAlchemy URL; default: sqlite:///<home>/catalog.sqlite
+    operator: str = "newsvault operator"
+    contact: str = ""  # URL or e-mail put in the User-Agent so sites can reach the operator
+    user_agent: str = ""  # default built from version and contact
+    warc_max_size: int = 1_000_000_000
+    max_body: int = 50_000_000  # bytes; larger responses are archived truncated
+    extract_workers: int = -1  # -1: one per spare core; 0: extract in the crawler process
+    obey_robots: bool = True
+    proxy: str = ""
+    hostname: str = ""
+
+    @property
+    def storage_uri(self) -> str:
+        return self.storage or (self.home.resolve() / "store").as_uri()
+
+    @property
+    def catalog_url(self) -> str:
+        return self.catalog or f"sqlite:///{(self.home / 'catalog.sqlite').resolve()}"
+
+    @property
+    def spool_dir(self) -> Path:
+        """Local working area: open WARC files, quarantine, upload spool."""
+        return self.home / "spool"
+
+    @property
+    def agent(self) -> str:
+        if self.user_agent:
+            return self.user_agent
+        contact = f"+{self.contact}" if self.contact else "no contact configured"
+        return f"newsvault/{__version__} (web archiving; {contact})"
+
+    @property
+    def host(self) -> str:
+        return self.hostname or socket.gethostname()
+
+
+def _coerce(value: str, default: Any) -> Any:
+    if isinstance(default, bool):
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        return int(value)
+    if isinstance(default, Path):
+        return Path(value)
+    return value
+
+
+def load(env: dict[str, str] | None = None, file: Path | None = None) -> Config:
+    """Defaults, then ``newsvault.toml`` (``NEWSVAULT_CONFIG`` or ./newsvault.toml), then env."""
+    env = dict(os.environ) if env is None else env
+    config = Config()
+    path = file or Path(env.get(f"{ENV_PREFIX}CONFIG", "newsvault.toml"))
+    values: dict[str, Any] = {}
+    if path.is_file():
+        with path.open("rb") as fh:
+            values.update(tomllib.load(fh).get("newsvault", {}))
+    for f in fields(Config):
+        raw = env.get(ENV_PREFIX + f.name.upper())
+        if raw is not None and raw != "":
+            values[f.name] = raw
+    unknown = set(values) - {f.name for f in fields(Config)}
+    if unknown:
+        raise ValueError(f"unknown setting(s) in {path}: {', '.join(sorted(unknown))}; "
+                         f"see deploy/env.example for the valid names")
+    typed = {k: _coerce(str(v), getattr(config, k)) if isinstance(v, str) else v
+             for k, v in values.items()}
+    return replace(config, **typed)
+
+
+def to_settings(config: Config) -> dict[str, Any]:
+    """The config as Scrapy settings (``NEWSVAULT_<FIELD>``), so ``scrapy crawl`` and
+    ``newsvault crawl`` run with the same values."""
+    return {ENV_PREFIX + f.name.upper(): getattr(config, f.name) for f in fields(Config)}
+
+
+def config_from_settings(settings: Any) -> Config:
+    """The Config a crawl runs with, back from its Scrapy settings."""
+    values = {f.name: settings.get(ENV_PREFIX + f.name.upper()) for f in fields(Config)}
+    return replace(Config(), **{k: v for k, v in values.items() if v is not None})

@@ -1,0 +1,85 @@
+"""CleanTextPipeline (200): cleaned article text, extracted in worker processes.
+
+Extraction costs as much CPU as fetching, so on a machine with a spare core it runs in a
+process pool beside the crawler's reactor; the reactor never waits on it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import multiprocessing
+import os
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import TYPE_CHECKING, Any
+
+from scrapy.exceptions import DropItem
+
+from crawler.items import PageItem
+from pipelines.extract import extract
+from pipelines.extract.model import Page
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+
+class NotAnArticle(DropItem):
+    """The page is archived, but it is not an article (a digest, listing or empty page)."""
+
+
+def extract_job(page: Page, outlet: str, edition: str | None, language: str | None,
+                canonical_url: str, parsers: Sequence[type]) -> dict[str, Any]:
+    """Runs in a worker process: plain data in, plain data out."""
+    return extract(page, outlet, edition, language, canonical_url, parsers).to_dict()
+
+
+def text_document(article: dict[str, Any]) -> bytes:
+    """The stored text JSON: stable key order, UTF-8, so equal texts hash equal."""
+    return json.dumps(article, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
+
+
+def worker_count(configured: int) -> int:
+    if configured >= 0:
+        return configured
+    return max(0, (os.cpu_count() or 1) - 1)
+
+
+class CleanTextPipeline:
+    def __init__(self, crawler: Crawler, workers: int) -> None:
+        self.crawler = crawler
+        self.workers = workers
+        self.pool: ProcessPoolExecutor | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CleanTextPipeline:
+        return cls(crawler, worker_count(crawler.settings.getint("NEWSVAULT_EXTRACT_WORKERS")))
+
+    def open_spider(self) -> None:
+        if self.workers:
+            # spawn, not fork: forking a process that runs a reactor and threads is unsafe.
+            ctx = multiprocessing.get_context("spawn")
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=ctx)
+
+    def close_spider(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=False)
+
+    async def process_item(self, item: PageItem) -> PageItem:
+        spider = self.crawler.spider
+        args = (item.page, item.outlet, item.edition, item.language, item.canonical_url,
+                list(getattr(spider, "parsers", [])))
+        if self.pool is None:
+            article = extract_job(*args)
+        else:
+            article = await asyncio.wrap_future(self.pool.submit(extract_job, *args))
+        stats = self.crawler.stats
+        assert stats is not None
+        for flag in article.get("flags", []):
+            stats.inc_value(f"newsvault/extract/{flag}")
+        if "not_article" in article.get("flags", []):
+            raise NotAnArticle(f"not an article: {item.page.url}")
+        stats.inc_value(f"newsvault/extract/parser/{article.get('parser')}")
+        item.article = article
+        item.text_json = text_document(article)
+        return item

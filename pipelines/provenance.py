@@ -1,0 +1,105 @@
+"""ProvenancePipeline (300): who fetched what, when, from where, with which digests.
+
+The document follows ``docs/provenance.schema.json``. It is written into the WARC as a
+``metadata`` record concurrent to the response it describes, so the evidence and its
+provenance travel together even without the catalog.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+from datetime import datetime
+from importlib import metadata
+from typing import TYPE_CHECKING, Any
+
+import scrapy
+
+from crawler.items import PageItem
+from crawler.run import Run, bare_id
+from newsvault import __version__
+from pipelines.extract import EXTRACTOR_VERSION
+from pipelines.storage import text_key, warc_key
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+SCHEMA = "newsvault-provenance/1"
+
+
+def _version(dist: str) -> str | None:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def iso(when: datetime) -> str:
+    """UTC with microseconds and a Z, like WARC-Date."""
+    return when.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def build(run: Run, item: PageItem) -> dict[str, Any]:
+    """The provenance document of one article capture."""
+    cap, info = item.capture, run.info
+    resp, req = cap["response"], cap["request"]
+    capture_id = bare_id(resp.record_id)
+    assert item.text_json is not None and item.article is not None
+    return {
+        "schema": SCHEMA,
+        "capture_id": capture_id,
+        "run_id": info.run_id, "trigger": info.trigger,
+        "outlet": item.outlet, "edition": item.edition,
+        "spider": {"name": item.outlet, "version": info.spider_version},
+        "software": {"newsvault": __version__, "scrapy": scrapy.__version__,
+                     "warcio": _version("warcio"),
+                     "python": platform.python_version()},
+        "operator": run.config.operator, "host": run.config.host,
+        "request": {"url": item.requested_url, "method": "GET",
+                    "headers": [list(h) for h in cap["request_headers"]]},
+        "response": {"url": item.page.url, "status": item.page.status,
+                     "fetched_at": iso(cap["fetched_at"]), "ip_address": cap["ip_address"],
+                     "protocol": cap["protocol"], "tls": cap["tls"],
+                     "truncated": cap["truncated"]},
+        "redirects": item.hops[:-1],
+        "proxy": info.proxy,
+        "robots": item.robots,
+        "discovered_from": item.source,
+        "warc": {"filename": resp.filename, "key": warc_key(item.outlet, resp.filename),
+                 "record_id": capture_id, "offset": resp.offset, "length": resp.length,
+                 "request_record_id": bare_id(req.record_id),
+                 "block_digest": resp.block_digest, "payload_digest": resp.payload_digest},
+        # The archived payload (Content-Encoding still applied) and the decoded content
+        # that the text was extracted from.
+        "payload_sha256": (resp.payload_digest or "").removeprefix("sha256:"),
+        "content_sha256": hashlib.sha256(item.page.body).hexdigest(),
+        "text": {"key": text_key(item.outlet, capture_id, cap["fetched_at"]),
+                 "sha256": hashlib.sha256(item.text_json).hexdigest(),
+                 "extractor": "newsvault", "extractor_version": EXTRACTOR_VERSION,
+                 "parser": item.article.get("parser"),
+                 "methods": item.article.get("methods", {})},
+    }
+
+
+class ProvenancePipeline:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ProvenancePipeline:
+        return cls(crawler)
+
+    def process_item(self, item: PageItem) -> PageItem:
+        run = Run.of(self.crawler)
+        doc = build(run, item)
+        payload = json.dumps(doc, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        assert run.writer is not None
+        resp = item.capture["response"]
+        loc = run.writer.write_metadata(target_uri=item.page.url, payload=payload,
+                                        content_type="application/json",
+                                        concurrent_to=resp.record_id)
+        run.record(loc, content_type="application/json", concurrent_to=bare_id(resp.record_id))
+        item.extra["provenance"] = doc
+        item.extra["metadata_record"] = bare_id(loc.record_id)
+        return item

@@ -1,0 +1,187 @@
+"""Object storage behind one small interface: a local directory now, S3 later.
+
+Keys follow DESIGN.md: ``warc/<outlet>/<yyyy>/<mm>/<file>`` and
+``text/<outlet>/<yyyy>/<mm>/<capture_id>.json``. Stores are write-once: putting a key
+that exists with other bytes is an error, never an overwrite, because archived bytes
+are evidence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import unquote, urlsplit
+
+MAX_KEY_LENGTH = 512
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class StoreError(Exception):
+    """A store refused or failed an operation; the message names the key and the fix."""
+
+
+@dataclass(frozen=True)
+class StoredObject:
+    key: str
+    size: int
+    sha256: str  # lowercase hex
+    etag: str | None
+    stored_at: datetime
+
+
+class Store(Protocol):
+    """Where archived bytes live. Implementations: LocalStore (S3Store in a later issue)."""
+
+    uri: str
+
+    def put_file(self, key: str, path: Path) -> StoredObject: ...
+    def put_bytes(self, key: str, data: bytes) -> StoredObject: ...
+    def get_bytes(self, key: str) -> bytes: ...
+    def read_range(self, key: str, offset: int, length: int) -> bytes: ...
+    def exists(self, key: str) -> bool: ...
+    def keys(self, prefix: str = "") -> Iterator[str]: ...
+
+
+def key_segment(value: str, limit: int = 120) -> str:
+    """One safe path segment: no separators, dots-only names or control characters."""
+    cleaned = _UNSAFE.sub("_", value).strip("._") or "_"
+    return cleaned[:limit]
+
+
+def safe_key(*segments: str) -> str:
+    """Join sanitised segments; the result cannot escape its prefix and is bounded."""
+    key = "/".join(key_segment(s) for s in segments)
+    if len(key) > MAX_KEY_LENGTH:
+        raise StoreError(f"key too long ({len(key)} > {MAX_KEY_LENGTH}): {key[:80]}...")
+    return key
+
+
+def warc_key(outlet: str, filename: str) -> str:
+    """``warc/<outlet>/<yyyy>/<mm>/<file>``; the month comes from the file's name
+    (``<outlet>-<yyyymmddHHMMSS>-<serial>-<host>.warc.gz``), so the key is known from the
+    moment the file is opened."""
+    stamp = re.search(r"-(\d{4})(\d{2})\d{8}-\d+-", filename)
+    if stamp is None:
+        raise StoreError(f"not a newsvault WARC file name: {filename!r}")
+    return safe_key("warc", outlet, stamp.group(1), stamp.group(2), filename)
+
+
+def text_key(outlet: str, capture_id: str, when: datetime) -> str:
+    return safe_key("text", outlet, f"{when:%Y}", f"{when:%m}", f"{capture_id}.json")
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class LocalStore:
+    """A directory tree. Objects are written to a temporary name, fsynced, then linked into
+    place (``os.link`` fails if the key exists, so nothing is ever overwritten), and made
+    read-only."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.uri = root.resolve().as_uri()
+        root.mkdir(parents=True, exist_ok=True)
+
+    def path(self, key: str) -> Path:
+        if key.startswith("/") or ".." in key.split("/") or "\x00" in key:
+            raise StoreError(f"unsafe key {key!r}: keys are relative and never contain '..'")
+        return self.root / key
+
+    def put_file(self, key: str, path: Path) -> StoredObject:
+        """Store a closed file; the source is removed only once the copy is verified."""
+        target = self.path(key)
+        digest = sha256_file(path)
+        if self._same_existing(target, digest):
+            path.unlink()
+            return self._stat(key, digest)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if os.stat(path).st_dev == os.stat(target.parent).st_dev:
+            os.link(path, target)
+        else:
+            self._write_new(target, lambda fh: _copy_into(path, fh))
+        if sha256_file(target) != digest:
+            raise StoreError(f"verification failed for {key}: the stored copy differs")
+        os.chmod(target, 0o444)
+        path.unlink()
+        return self._stat(key, digest)
+
+    def put_bytes(self, key: str, data: bytes) -> StoredObject:
+        target = self.path(key)
+        digest = hashlib.sha256(data).hexdigest()
+        if not self._same_existing(target, digest):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._write_new(target, lambda fh: fh.write(data))
+            os.chmod(target, 0o444)
+        return self._stat(key, digest)
+
+    def get_bytes(self, key: str) -> bytes:
+        return self.path(key).read_bytes()
+
+    def read_range(self, key: str, offset: int, length: int) -> bytes:
+        with self.path(key).open("rb") as fh:
+            fh.seek(offset)
+            return fh.read(length)
+
+    def exists(self, key: str) -> bool:
+        return self.path(key).is_file()
+
+    def keys(self, prefix: str = "") -> Iterator[str]:
+        base = self.root / prefix if prefix else self.root
+        if base.is_file():
+            yield prefix
+            return
+        for p in sorted(base.rglob("*")):
+            if p.is_file() and not p.name.startswith(".tmp-"):
+                yield p.relative_to(self.root).as_posix()
+
+    def _same_existing(self, target: Path, digest: str) -> bool:
+        if not target.exists():
+            return False
+        if sha256_file(target) == digest:
+            return True
+        raise StoreError(f"{target.relative_to(self.root)} exists with other bytes; "
+                         "archived objects are never overwritten")
+
+    def _write_new(self, target: Path, write: object) -> None:
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                write(fh)  # type: ignore[operator]
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.link(tmp, target)
+        finally:
+            os.unlink(tmp)
+
+    def _stat(self, key: str, digest: str) -> StoredObject:
+        st = self.path(key).stat()
+        return StoredObject(key, st.st_size, digest, None,
+                            datetime.fromtimestamp(st.st_mtime, UTC))
+
+
+def _copy_into(src: Path, fh: object) -> None:
+    with src.open("rb") as source:
+        shutil.copyfileobj(source, fh)  # type: ignore[arg-type]
+
+
+def store_from_uri(uri: str) -> Store:
+    """``file:///path`` (or a bare path) -> LocalStore. ``s3://`` arrives in a later issue."""
+    parts = urlsplit(uri)
+    if parts.scheme in ("", "file"):
+        return LocalStore(Path(unquote(parts.path) if parts.scheme else uri))
+    raise StoreError(f"unsupported storage URI {uri!r}: use file:///path "
+                     "(s3:// is not available yet)")

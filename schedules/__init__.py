@@ -1,0 +1,1 @@
+"""Schedule definitions and the APScheduler runner."""
