@@ -6,7 +6,7 @@ values and a connection or engine, never Scrapy objects.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -27,6 +27,20 @@ def start_run(engine: Engine, run: Mapping[str, Any]) -> None:
     row = {"status": "running", "started_at": now(), **run}
     with engine.begin() as conn:
         conn.execute(insert(schema.runs).values(**row))
+
+
+def mark_dead_runs(engine: Engine, host: str, alive: Callable[[int], bool]) -> list[str]:
+    """Runs on this host still marked running whose process is gone were killed: mark them
+    interrupted, so the history never shows a crash as a run in progress."""
+    t = schema.runs
+    with engine.begin() as conn:
+        stale = [r.id for r in conn.execute(select(t.c.id, t.c.pid).where(
+            (t.c.status == "running") & (t.c.host == host))) if r.pid and not alive(r.pid)]
+        if stale:
+            conn.execute(update(t).where(t.c.id.in_(stale)).values(
+                status="interrupted", finished_at=now(),
+                error="the crawl process died (killed or crashed) before it finished"))
+    return stale
 
 
 def finish_run(engine: Engine, run_id: str, status: str, stats: Mapping[str, Any],
@@ -93,9 +107,11 @@ def upsert_article(conn: Connection, cap: ArticleCapture) -> int:
     if article_id is None:
         try:
             with conn.begin_nested():
-                article_id = conn.execute(insert(t).values(
+                inserted = conn.execute(insert(t).values(
                     outlet=a["outlet"], canonical_url=a["canonical_url"],
-                    first_seen=cap.fetched_at, **values)).inserted_primary_key[0]
+                    first_seen=cap.fetched_at, **values)).inserted_primary_key
+                assert inserted is not None
+                article_id = inserted[0]
         except IntegrityError:  # another worker inserted it first
             article_id = conn.execute(select(t.c.id).where(key)).scalar_one()
             conn.execute(update(t).where(t.c.id == article_id).values(**values))

@@ -15,10 +15,10 @@ from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from protego import Protego
 from scrapy import Request, signals
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import StopDownload
-from protego import Protego
 from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import reactor
@@ -26,6 +26,7 @@ from twisted.internet.task import deferLater
 
 from crawler.httpmsg import header_pairs, origin, request_header_pairs, tls_info
 from crawler.run import Run, bare_id
+from crawler.wire import WireHead
 from pipelines.warc import Exchange
 
 if TYPE_CHECKING:
@@ -72,17 +73,21 @@ class WarcCaptureMiddleware:
         assert run.writer is not None
         received = datetime.now(UTC)
         latency = request.meta.get("download_latency", 0.0)
+        wire: WireHead | None = request.meta.get("nv_wire")
+        protocol, reason = wire.status() if wire else (response.protocol or "HTTP/1.1", None)
         exchange = Exchange(
             url=response.url, method=request.method,
-            request_headers=request_header_pairs(request), request_body=request.body,
-            protocol=response.protocol or "HTTP/1.1", status=response.status, reason=None,
-            response_headers=header_pairs(response.headers), body=response.body,
+            request_headers=(wire and wire.request_pairs()) or request_header_pairs(request),
+            request_body=request.body, protocol=protocol, status=response.status,
+            reason=reason,
+            response_headers=wire.response_pairs() if wire else header_pairs(response.headers),
+            body=response.body,
             ip_address=str(response.ip_address) if response.ip_address else None,
             fetched_at=received - timedelta(seconds=latency),
             truncated=_truncation(response),
         )
         req_loc, resp_loc = run.writer.write_exchange(exchange)
-        ctype = response.headers.get(b"Content-Type", b"").decode("latin-1")[:255] or None
+        ctype = (response.headers.get(b"Content-Type") or b"").decode("latin-1")[:255] or None
         run.record(req_loc)
         run.record(resp_loc, status=response.status, content_type=ctype,
                    concurrent_to=bare_id(req_loc.record_id), truncated=exchange.truncated)
@@ -90,7 +95,7 @@ class WarcCaptureMiddleware:
         if urlsplit(response.url).path == "/robots.txt":
             records = getattr(self.crawler.spider, "robots_records", None)
             if records is not None:
-                records[origin(response.url)] = resp_loc.record_id
+                records[origin(response.url)] = bare_id(resp_loc.record_id)
         self.crawler.stats.inc_value("newsvault/warc/exchanges")
         self.crawler.stats.inc_value("newsvault/warc/bytes", len(response.body))
         # Bound decompression (gzip bombs) by the same cap as downloads.
@@ -103,7 +108,7 @@ class WarcCaptureMiddleware:
         """Put the exchange's provenance in meta; redirects copy meta, so a new list keeps
         the hops of this chain only."""
         hop = {"url": response.url, "status": response.status,
-               "record_id": resp_loc.record_id, "date": resp_loc.date}
+               "record_id": bare_id(resp_loc.record_id), "date": resp_loc.date}
         request.meta["nv_hops"] = [*request.meta.get("nv_hops", []), hop]
         request.meta["nv_capture"] = {
             "request": req_loc, "response": resp_loc,
@@ -160,7 +165,7 @@ class RetryAfterMiddleware(RetryMiddleware):
         if retry is None:
             return response
         stats.inc_value("newsvault/retry_after/waits")
-        await maybe_deferred_to_future(deferLater(reactor, delay, lambda: None))  # type: ignore[arg-type]
+        await maybe_deferred_to_future(deferLater(reactor, delay, lambda: None))
         return retry
 
 

@@ -8,8 +8,8 @@ An outlet module (``crawler/spiders/<id>.py``) declares only what is specific to
 - ``sources``: feeds, sitemaps and listings (``crawler.sources``), paths relative to
   each edition's base URL; a source with ``edition=`` set applies to that edition only;
 - ``urls``: a ``crawler.urls.UrlRules`` (hosts, article patterns, canonical rewrites);
-- ``download_delay``: seconds between requests to one host (robots.txt Crawl-delay,
-  which Scrapy does not read);
+- ``crawl_delay``: seconds between requests to one host (robots.txt Crawl-delay, which
+  Scrapy does not read); it becomes the crawl's DOWNLOAD_DELAY unless ``--delay`` is given;
 - ``parsers``: parser versions dated by site generation (``pipelines.extract.parser``),
   oldest first.
 
@@ -32,10 +32,13 @@ from twisted.python.failure import Failure
 from crawler import discovery
 from crawler.items import PageItem
 from crawler.options import CrawlOptions
+from crawler.recordid import bare_id
 from crawler.sources import Listing, Sitemap, Source
 from crawler.urls import UrlRules
 
 if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
     from pipelines.extract.parser import Parser
 
 
@@ -45,7 +48,7 @@ class OutletSpider(scrapy.Spider):
     editions: ClassVar[dict[str, str]] = {}
     sources: ClassVar[list[Source]] = []
     urls: ClassVar[UrlRules]
-    download_delay: float = 1.0
+    crawl_delay: ClassVar[float] = 1.0
     parsers: ClassVar[list[type[Parser]]] = []
     version: ClassVar[str] = "1"  # bump when discovery or URL rules change; goes into provenance
 
@@ -63,12 +66,19 @@ class OutletSpider(scrapy.Spider):
             for host in self.mirrored_hosts():
                 self.url_rules = self.url_rules.with_alias(
                     urlsplit(self.options.base_url).hostname or "", self.urls.hosts[host])
-        if self.options.delay is not None:
-            self.download_delay = self.options.delay
         self.allowed_domains = sorted({*self.url_rules.hosts, *self.url_rules.extra_hosts})
         self.known: set[str] = set()
         self.seen: set[str] = set()
         self.articles_scheduled = 0
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> OutletSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        delay = spider.options.delay
+        # Settings are still open here (they freeze after the spider is made).
+        crawler.settings.set("DOWNLOAD_DELAY", cls.crawl_delay if delay is None else delay,
+                             priority="spider")
+        return spider
 
     def mirrored_hosts(self) -> set[str]:
         """Hosts of the selected editions: ``--base-url`` stands in for them."""
@@ -95,11 +105,14 @@ class OutletSpider(scrapy.Spider):
         if self.options.urls_file:
             for url in read_url_list(self.options.urls_file):
                 if request := self.article_request(url, {"kind": "url-list", "url": None},
-                                                   edition=self.guess_edition(url)):
+                                                   edition=self.guess_edition(url),
+                                                   listed=True):
                     yield request
             return
         for edition, base in self.selected_editions():
             for source in self.sources:
+                if source.backfill and self.options.since is None:
+                    continue
                 if source.edition in (None, edition):
                     yield self.source_request(source, edition, base)
 
@@ -180,18 +193,23 @@ class OutletSpider(scrapy.Spider):
     def limit_reached(self) -> bool:
         return self.options.limit is not None and self.articles_scheduled >= self.options.limit
 
-    def article_request(self, url: str, source: dict[str, Any],
-                        edition: str | None) -> Request | None:
+    def article_request(self, url: str, source: dict[str, Any], edition: str | None,
+                        listed: bool = False) -> Request | None:
         """A request for an article URL, or None when it is not one, was seen this run, is
-        already held (incremental mode) or the --limit is reached."""
-        if not self.url_rules.is_article(url):
+        already held (incremental mode) or the --limit is reached. A URL the operator
+        listed (``--urls``) is captured whatever its shape, if the outlet serves its host."""
+        if listed and self.url_rules.host_of(url) is None:
+            self.logger.warning("not an %s URL, skipped: %s", self.name, url)
+            self.crawler.stats.inc_value("newsvault/articles/skipped_offsite")
+            return None
+        if not listed and not self.url_rules.is_article(url):
             return None
         canonical = self.url_rules.canonical_url(url)
         if canonical in self.seen:
             return None
         self.seen.add(canonical)
         stats = self.crawler.stats
-        if canonical in self.known and not self.options.recheck:
+        if canonical in self.known and not (self.options.recheck or listed):
             stats.inc_value("newsvault/articles/skipped_known")
             return None
         if self.limit_reached:
@@ -203,9 +221,9 @@ class OutletSpider(scrapy.Spider):
                              "nv_canonical": canonical})
 
     def _source(self, response: Response) -> dict[str, Any]:
+        capture = response.meta.get("nv_capture")
         return {"kind": response.meta["nv_source"]["kind"], "url": response.url,
-                "record_id": response.meta.get("nv_capture", {}).get("response").record_id
-                if response.meta.get("nv_capture") else None}
+                "record_id": bare_id(capture["response"].record_id) if capture else None}
 
     def parse_article(self, response: Response) -> Iterator[PageItem]:
         if not isinstance(response, TextResponse):

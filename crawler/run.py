@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from catalog import writer as catalog
 from catalog.db import connect
+from crawler.recordid import bare_id
 from newsvault import __version__
 from newsvault.config import Config
 from pipelines.storage import Store, store_from_uri, warc_key
@@ -81,6 +82,7 @@ class Run:
     def open(self) -> None:
         """Record the run, rescue WARC files left by a killed run, start a new WARC file."""
         self.warc_dir.mkdir(parents=True, exist_ok=True)
+        catalog.mark_dead_runs(self.engine, self.config.host, _pid_alive)
         catalog.start_run(self.engine, {
             "id": self.info.run_id, "outlet": self.info.outlet, "edition": self.info.edition,
             "trigger": self.info.trigger, "host": self.config.host, "pid": os.getpid(),
@@ -91,23 +93,23 @@ class Run:
     def _warc_config(self) -> WarcConfig:
         i = self.info
         return WarcConfig(
-            directory=self.warc_dir, outlet=i.outlet, host=self.config.host,
+            directory=self.warc_dir, outlet=i.outlet, hostname=self.config.host,
             max_size=self.config.warc_max_size,
-            warcinfo={
-                "software": f"newsvault/{__version__} (spider {i.outlet} v{i.spider_version})",
-                "hostname": self.config.host, "operator": self.config.operator,
-                "robots": i.robots, "http-header-user-agent": i.user_agent,
-                "isPartOf": f"newsvault-{i.outlet}", "newsvault-run-id": i.run_id,
-                "newsvault-trigger": i.trigger, **({"proxy": i.proxy} if i.proxy else {}),
-            })
+            software=f"newsvault/{__version__} (spider {i.outlet} v{i.spider_version})",
+            operator=self.config.operator, robots=i.robots, user_agent=i.user_agent,
+            run_id=i.run_id, is_part_of=f"newsvault-{i.outlet}",
+            warcinfo={"newsvault-trigger": i.trigger, **({"proxy": i.proxy} if i.proxy else {})})
 
     def rescue_interrupted(self) -> None:
         """Files a killed run left open are cut back to their last whole record and stored;
         what cannot be read is set aside in quarantine, never deleted."""
         for rec in recover(self.warc_dir):
-            logger.warning("recovered interrupted WARC: %s", rec)
-            if rec.path is not None:
-                self._store_file(rec.closed, status="recovered", index=True)
+            logger.warning("interrupted WARC %s: kept %d records (%d bytes), set aside %d "
+                           "bytes in %s%s", rec.source.name, rec.records_kept, rec.bytes_kept,
+                           rec.bytes_set_aside, rec.quarantined,
+                           f" ({rec.problem})" if rec.problem else "")
+            if rec.recovered is not None:
+                self._store_file(rec.recovered, status="recovered", index=True)
 
     def record(self, loc: RecordLocation, **extra: Any) -> None:
         """Queue a catalog row for a written record (flushed in batches by ``flush``)."""
@@ -137,22 +139,28 @@ class Run:
     def _store_file(self, closed: ClosedWarc, status: str, index: bool) -> None:
         key = warc_key(self.info.outlet, closed.filename)
         obj = self.store.put_file(key, closed.path)
+        run_id: str | None = self.info.run_id
         if index:
             from catalog.indexer import index_warc_bytes
 
-            index_warc_bytes(self.engine, self.store, key, closed.filename,
-                             run_id=None, outlet=self.info.outlet)
+            _, run_id = index_warc_bytes(self.engine, self.store, key, closed.filename,
+                                         outlet=self.info.outlet)
         catalog.add_warc_file(self.engine, {
-            "filename": closed.filename, "key": key, "run_id": self.info.run_id,
+            "filename": closed.filename, "key": key, "run_id": run_id,
             "outlet": self.info.outlet, "size": obj.size, "sha256": obj.sha256,
             "records": closed.records, "etag": obj.etag, "status": status,
             "stored_at": obj.stored_at})
         self.warc_files.append(closed.filename)
 
 
-def bare_id(record_id: str) -> str:
-    """``<urn:uuid:X>`` -> ``X``: the catalog's and the store's form of a record id."""
-    return record_id.strip("<>").removeprefix("urn:uuid:")
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _parse_warc_date(value: str) -> datetime:

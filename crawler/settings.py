@@ -42,6 +42,11 @@ LOG_LEVEL = "INFO"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 REQUEST_FINGERPRINTER_CLASS = "crawler.fingerprint.CanonicalFingerprinter"
 HTTPPROXY_ENABLED = True
+# Scrapy's HTTP/1.1 handler, also keeping the heads as sent and received (crawler/wire.py).
+DOWNLOAD_HANDLERS = {
+    "http": "crawler.wire.WireHTTP11DownloadHandler",
+    "https": "crawler.wire.WireHTTP11DownloadHandler",
+}
 
 DOWNLOADER_MIDDLEWARES = {
     # 550: replaces Scrapy's RetryMiddleware, adding Retry-After waits.

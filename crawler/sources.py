@@ -1,7 +1,9 @@
 """Where an outlet's article URLs come from: feeds, sitemaps and listing pages.
 
 Paths are resolved against the edition's base URL, so one declaration serves every
-edition and every mirror (``--base-url``).
+edition and every mirror (``--base-url``). ``edition`` limits a source to one edition;
+``backfill`` marks the index of an older site generation, read only when ``--since`` asks
+for a backfill (the live site may no longer serve it, and incremental runs need not try).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ class Feed:
 
     path: str
     edition: str | None = None  # None: every edition
+    backfill: bool = False  # read only for --since: an old generation's index
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,7 @@ class Sitemap:
 
     path: str
     edition: str | None = None
+    backfill: bool = False
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,7 @@ class Listing:
     next_page: str = "link[rel=next], a.next"
     max_pages: int = 9
     edition: str | None = None
+    backfill: bool = False
 
 
 Source = Feed | Sitemap | NewsSitemap | Listing

@@ -77,7 +77,7 @@ def run_crawl(outlet: str, spider_args: dict[str, Any], config: Config,
     log_dir.mkdir(parents=True, exist_ok=True)
     settings.set("LOG_FILE", str(log_dir / f"{run_id}.log"), priority="cmdline")
     started = time.monotonic()
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(cls)
     process.crawl(crawler, **{k: v for k, v in spider_args.items() if v is not None})
     process.start()

@@ -78,7 +78,8 @@ class CleanTextPipeline:
         for flag in article.get("flags", []):
             stats.inc_value(f"newsvault/extract/{flag}")
         if "not_article" in article.get("flags", []):
-            raise NotAnArticle(f"not an article: {item.page.url}")
+            raise NotAnArticle(f"not an article ({', '.join(article.get('flags', []))}): "
+                               f"{item.page.url}", log_level="INFO")
         stats.inc_value(f"newsvault/extract/parser/{article.get('parser')}")
         item.article = article
         item.text_json = text_document(article)

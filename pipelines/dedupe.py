@@ -20,6 +20,7 @@ class DedupePipeline:
 
     def process_item(self, item: PageItem) -> PageItem:
         if item.canonical_url in self.seen:
-            raise DuplicateArticle(f"already captured in this run: {item.canonical_url}")
+            raise DuplicateArticle(f"already captured in this run: {item.canonical_url}",
+                                   log_level="INFO")
         self.seen.add(item.canonical_url)
         return item

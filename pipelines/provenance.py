@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 import scrapy
 
 from crawler.items import PageItem
-from crawler.run import Run, bare_id
+from crawler.recordid import bare_id
+from crawler.run import Run
 from newsvault import __version__
 from pipelines.extract import EXTRACTOR_VERSION
 from pipelines.storage import text_key, warc_key

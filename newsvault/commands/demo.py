@@ -59,8 +59,9 @@ def report(home: Path, seconds: float) -> None:
     """What the demo made, and how to look at it."""
     engine = connect(nvconfig.load({"NEWSVAULT_HOME": str(home)}).catalog_url)
     with engine.connect() as conn:
-        articles = dict(conn.execute(select(schema.articles.c.outlet, func.count())
-                                     .group_by(schema.articles.c.outlet)).all())
+        rows = conn.execute(select(schema.articles.c.outlet, func.count())
+                            .group_by(schema.articles.c.outlet)).all()
+        articles = {str(outlet): int(n) for outlet, n in rows}
         files, size = conn.execute(select(func.count(), func.coalesce(
             func.sum(schema.warc_files.c.size), 0))).one()
     click.echo("")

@@ -17,8 +17,9 @@ def engine(tmp_path: Path) -> Engine:
 
 def capture(capture_id: str, title: str, body: list[str], outlet: str = "sana",
             canonical: str = "https://sana.sy/en/?p=1") -> ArticleCapture:
-    article = {"url": canonical, "canonical_url": canonical, "outlet": outlet, "edition": "en",
-               "language": "en", "title": title, "body": body, "published": "2013-06-06T00:00:00+03:00"}
+    article = {"url": canonical, "canonical_url": canonical, "outlet": outlet,
+               "edition": "en", "language": "en", "title": title, "body": body,
+               "published": "2013-06-06T00:00:00+03:00"}
     when = datetime(2026, 1, 1, tzinfo=UTC)
     return ArticleCapture(article, capture_id, "run-1", when, 200, f"text/{capture_id}.json",
                           "t" * 64, "p" * 64, None, {"capture_id": capture_id},
@@ -59,7 +60,7 @@ def test_search_ranks_and_folds_arabic(engine: Engine) -> None:
     arabic = queries.search(engine, "القصير")
     assert [r["canonical_url"] for r in arabic] == ["https://sana.sy/?p=2"]
     english = queries.search(engine, "QUSAYR")
-    assert [r["canonical_url"] for r in english][0] == "https://sana.sy/en/?p=3"  # title hit first
+    assert next(r["canonical_url"] for r in english) == "https://sana.sy/en/?p=3"  # title hit first
     assert "[" in english[0]["snippet"]
     assert queries.search(engine, '"; DROP TABLE articles; --') == []
     with engine.connect() as conn:

@@ -31,7 +31,8 @@ def test_rss_links_dates_and_permalink_guids() -> None:
     entries = list(feed_entries(RSS))
     assert [e.url for e in entries] == ["https://sana.sy/en/politics/2263976/",
                                         "https://sana.sy/en/local/2263977/"]
-    assert entries[0].date is not None and entries[0].date.isoformat() == "2025-09-06T20:07:04+00:00"
+    assert entries[0].date is not None
+    assert entries[0].date.isoformat() == "2025-09-06T20:07:04+00:00"
     assert entries[1].date is None  # the stale channel lastBuildDate is never used
 
 

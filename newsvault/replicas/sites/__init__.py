@@ -1,0 +1,1 @@
+"""One package module per outlet replica (plus its page and route helpers)."""
