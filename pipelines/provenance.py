@@ -63,7 +63,10 @@ def build(run: Run, item: PageItem) -> dict[str, Any]:
                      "fetched_at": iso(cap["fetched_at"]), "ip_address": cap["ip_address"],
                      "protocol": cap["protocol"], "tls": cap["tls"],
                      "truncated": cap["truncated"]},
-        "redirects": item.hops[:-1],
+        # Earlier exchanges of this fetch: redirects followed, and attempts that were retried
+        # (a 503 before the 200). Each is archived; record_id finds it.
+        "redirects": [h for h in item.hops[:-1] if 300 <= h["status"] < 400],
+        "retries": [h for h in item.hops[:-1] if not 300 <= h["status"] < 400],
         "proxy": info.proxy,
         "robots": item.robots,
         "discovered_from": item.source,

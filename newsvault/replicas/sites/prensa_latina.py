@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import ClassVar
+from zoneinfo import ZoneInfo
 
 from newsvault.replicas import corpus
 from newsvault.replicas.messages import Request, Response, redirect
@@ -40,7 +41,7 @@ class PrensaLatinaSite(Site):
     server_name = "Apache"
     categories: ClassVar[dict[str, str]] = CATEGORIES
     orn_sections: ClassVar[dict[str, str]] = ORN_SECTIONS
-    tz = timezone(timedelta(hours=-4))  # Havana, summer time
+    tz = ZoneInfo("America/Havana")  # -04:00 in summer, -05:00 in winter
 
     def build(self) -> None:
         self._build_samples()

@@ -50,7 +50,8 @@ def build(site: SanaSite) -> None:
     rng = site.rng("archive")
     start, end = datetime(2014, 2, 10, 9, tzinfo=UTC), datetime(2025, 7, 20, 9, tzinfo=UTC)
     for k in range(30):
-        moment = start + (end - start) * k / 29 + timedelta(minutes=rng.randint(0, 600))
+        moment = (start + (end - start) * k / 29 + timedelta(minutes=rng.randint(0, 600))
+                  ).replace(microsecond=0)  # pages print seconds; so does the truth
         post_id = 12000 + (357000 - 12000) * k // 29 + rng.randint(0, 90)
         site.add(_generated(site, post_id, moment))
 
