@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import Engine, desc, func, or_, select, text
@@ -77,9 +77,9 @@ def articles(engine: Engine, f: ArticleFilter) -> list[dict[str, Any]]:
     if f.status:
         query = query.where(A.c.status == f.status)
     if f.since:
-        query = query.where(A.c.published_utc >= datetime.combine(f.since, time.min))
+        query = query.where(A.c.published_utc >= datetime.combine(f.since, time.min, UTC))
     if f.until:
-        query = query.where(A.c.published_utc <= datetime.combine(f.until, time.max))
+        query = query.where(A.c.published_utc <= datetime.combine(f.until, time.max, UTC))
     query = query.order_by(desc(A.c.published_utc), desc(A.c.id)).limit(f.limit).offset(f.offset)
     with engine.connect() as conn:
         return [_row(r) for r in conn.execute(query)]

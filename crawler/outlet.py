@@ -42,6 +42,10 @@ if TYPE_CHECKING:
     from pipelines.extract.parser import Parser
 
 
+# Newest first: feeds and news sitemaps list the latest articles, so with --limit they win.
+SOURCE_PRIORITY = {"feed": 40, "newssitemap": 30, "sitemap": 20, "listing": 10}
+
+
 class OutletSpider(scrapy.Spider):
     """Base class of every outlet spider; see the module docstring for what to declare."""
 
@@ -128,7 +132,7 @@ class OutletSpider(scrapy.Spider):
         return Request(
             self.fetch_url(url or urljoin(base, source.path)),
             callback=getattr(self, f"parse_{'sitemap' if isinstance(source, Sitemap) else kind}"),
-            errback=self.source_failed, priority=10,
+            errback=self.source_failed, priority=SOURCE_PRIORITY.get(kind, 10),
             meta={"nv_source": {"kind": kind, "path": source.path}, "nv_edition": edition,
                   "nv_base": base, "nv_spec": source, "nv_page": page})
 

@@ -25,7 +25,12 @@ class Legacy2013(Parser):
 
     valid_until = date(2014, 1, 1)
     timezone = DAMASCUS
-    key = xpath("//h1[not(@class)]/following-sibling::p[1]")
+    # A date line (four or more digits, ASCII or Arabic-Indic) right before a class-less h1
+    # keeps this structural key from claiming pages of an unknown template, which would
+    # hide a redesign behind a "successful" parse.
+    key = xpath("//h1[not(@class)][preceding-sibling::*[1][string-length(normalize-space(.))"
+                " - string-length(translate(normalize-space(.), '0123456789٠١٢٣٤٥٦٧٨٩', ''))"
+                " >= 4]]/following-sibling::p[1]")
     title = xpath("//h1[not(@class)]")
     body = xpath("//h1[not(@class)]/..")
     paragraphs = xpath("./p")

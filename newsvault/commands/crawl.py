@@ -46,6 +46,11 @@ def crawl(outlet: str, proxy: str | None, **options: object) -> None:
         sys.exit(EXIT_USAGE)
     if result.status == "ok":
         click.echo(f"run {result.run_id} ok: {summary(result)}")
+        fallback = result.stats.get("newsvault/extract/fallback", 0)
+        if fallback:
+            click.echo(f"warning: {fallback} articles fell back to the generic extractor; "
+                       f"has {outlet} changed its templates? run `newsvault check {outlet}`",
+                       err=True)
     else:
         click.echo(f"run {result.run_id} {result.status}: {result.error}", err=True)
     sys.exit(result.exit_code)
