@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 SCHEMA = "newsvault-provenance/1"
+PROVENANCE_URN = "urn:newsvault:provenance:"
 
 
 def _version(dist: str) -> str | None:
@@ -100,9 +101,13 @@ class ProvenancePipeline:
         payload = json.dumps(doc, ensure_ascii=False, sort_keys=True).encode("utf-8")
         assert run.writer is not None
         resp = item.capture["response"]
-        loc = run.writer.write_metadata(target_uri=item.page.url, payload=payload,
-                                        content_type="application/json",
-                                        concurrent_to=resp.record_id)
+        # Not the page's own URI: replay tools (pywb) index metadata records by their
+        # target URI and could serve the provenance instead of the page. The record points
+        # at its response with WARC-Concurrent-To and WARC-Refers-To instead.
+        loc = run.writer.write_metadata(target_uri=f"{PROVENANCE_URN}{item.page.url}",
+                                        payload=payload, content_type="application/json",
+                                        concurrent_to=resp.record_id,
+                                        refers_to=resp.record_id)
         run.record(loc, content_type="application/json", concurrent_to=bare_id(resp.record_id))
         item.extra["provenance"] = doc
         item.extra["metadata_record"] = bare_id(loc.record_id)

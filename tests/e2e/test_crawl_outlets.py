@@ -128,6 +128,8 @@ def test_each_article_has_text_provenance_and_metadata_record(crawled: dict[str,
         meta = by_id[cap["metadata_record"]]
         assert meta.type == "metadata"
         assert meta.headers["WARC-Concurrent-To"] == response.id
+        assert meta.headers["WARC-Refers-To"] == response.id
+        assert meta.uri == f"urn:newsvault:provenance:{response.uri}"
         assert json.loads(meta.payload) == prov
         assert prov["robots"]["robots_txt"] in by_id  # the rules it was fetched under
         assert prov["discovered_from"]["kind"] in {"feed", "sitemap", "newssitemap", "listing"}
