@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Engine, desc, func, or_, select, text
 
-from catalog import schema
+from catalog import history, schema, similar
 from catalog.textnorm import fts_query
 
 A = schema.articles
@@ -101,7 +101,15 @@ def find_article(engine: Engine, ref: str) -> dict[str, Any] | None:
         C = schema.article_captures
         article["captures"] = [_row(c) for c in conn.execute(
             select(C).where(C.c.article_id == article["id"]).order_by(C.c.fetched_at))]
+        article["versions"] = [_iso_dict(v) for v in history.versions(conn, article["id"])]
+        article["events"] = [_iso_dict(e) for e in history.events(conn, article["id"])]
+        article["also_published"] = similar.also_published(conn, article["id"])
+        article["edited"] = any(e["kind"] == "edited" for e in article["events"])
     return article
+
+
+def _iso_dict(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: _iso(v) for k, v in row.items()}
 
 
 def search(engine: Engine, query: str, outlet: str | None = None,
@@ -131,3 +139,24 @@ def _search_like(engine: Engine, query: str, outlet: str | None,
         q = q.where(A.c.outlet == outlet)
     with engine.connect() as conn:
         return [_row(r) for r in conn.execute(q.limit(limit))]
+
+
+def new_article_counts(engine: Engine, run_ids: list[str]) -> dict[str, int]:
+    """Per run: how many articles were captured for the first time in it (0 if none)."""
+    if not run_ids:
+        return {}
+    C, P = schema.article_captures, schema.article_captures.alias("earlier")
+    earlier = select(P.c.capture_id).where(
+        (P.c.article_id == C.c.article_id) & (P.c.fetched_at < C.c.fetched_at)).exists()
+    query = (select(C.c.run_id, func.count(func.distinct(C.c.article_id)))
+             .where(C.c.run_id.in_(run_ids) & ~earlier).group_by(C.c.run_id))
+    with engine.connect() as conn:
+        found = {str(run_id): int(n) for run_id, n in conn.execute(query)}
+    return {run_id: found.get(run_id, 0) for run_id in run_ids}
+
+
+def run(engine: Engine, run_id: str) -> dict[str, Any] | None:
+    """One run's record (the ``runs`` columns), or None."""
+    with engine.connect() as conn:
+        row = conn.execute(select(schema.runs).where(schema.runs.c.id == run_id)).first()
+    return _row(row) if row is not None else None

@@ -16,9 +16,11 @@ from sqlalchemy import (
     BigInteger,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -123,6 +125,10 @@ articles = Table(
     Column("first_seen", UTCDateTime, nullable=False),
     Column("last_seen", UTCDateTime, nullable=False),
     Column("current_capture", String(64)),
+    Column("last_checked", UTCDateTime),
+    Column("misses", Integer, nullable=False, server_default="0"),  # consecutive 5xx/timeouts
+    Column("current_version", Integer),
+    Column("deleted_at", UTCDateTime),
     UniqueConstraint("outlet", "canonical_url", name="uq_articles_outlet_canonical"),
     Index("ix_articles_outlet_published", "outlet", "published_utc"),
 )
@@ -140,4 +146,79 @@ article_captures = Table(
     Column("payload_sha256", String(64)),
     Column("metadata_record", String(64)),
     Column("provenance", JSON),
+    Column("kind", String(16), nullable=False, server_default="response"),  # response |
+    # revisit | gone | miss: what this check of the article found
+    Column("version", Integer),
+    Column("etag", String(255)),
+    Column("last_modified", String(64)),
+)
+
+article_versions = Table(
+    "article_versions", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("article_id", Integer, ForeignKey("articles.id"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("title", Text),
+    Column("body", Text),
+    Column("version_sha256", String(64), nullable=False),  # of title + paragraphs
+    Column("first_seen", UTCDateTime, nullable=False),
+    Column("last_confirmed", UTCDateTime, nullable=False),
+    Column("first_capture", String(64), nullable=False),  # the capture that proves it
+    Column("last_capture", String(64), nullable=False),
+    Column("text_key", String(512)),
+    UniqueConstraint("article_id", "version", name="uq_article_versions"),
+)
+
+article_events = Table(
+    "article_events", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("article_id", Integer, ForeignKey("articles.id"), nullable=False, index=True),
+    Column("kind", String(16), nullable=False),  # edited | deleted | reappeared
+    Column("at", UTCDateTime, nullable=False),
+    Column("capture_id", String(64)),
+    Column("detail", JSON),
+)
+
+# MinHash LSH over article text, in SQL: a band's bucket shared by two articles makes them
+# candidates; their stored signatures then estimate the similarity.
+article_lsh = Table(
+    "article_lsh", metadata,
+    Column("band", Integer, primary_key=True),
+    Column("bucket", String(40), primary_key=True),
+    Column("article_id", Integer, ForeignKey("articles.id"), primary_key=True),
+    Index("ix_article_lsh_article", "article_id"),
+)
+
+article_signatures = Table(
+    "article_signatures", metadata,
+    Column("article_id", Integer, ForeignKey("articles.id"), primary_key=True),
+    Column("minhash", LargeBinary, nullable=False),
+)
+
+article_similar = Table(
+    "article_similar", metadata,
+    Column("article_id", Integer, ForeignKey("articles.id"), primary_key=True),
+    Column("other_id", Integer, ForeignKey("articles.id"), primary_key=True),
+    Column("similarity", Float, nullable=False),
+)
+
+# Every object the archive holds (WARC files, text and provenance documents) and where its
+# upload stands. It is also the spool's journal: a row is written as "spooled", with the
+# SHA-256 computed when the bytes were made, before the upload is queued; it becomes
+# "stored" once the store's copy is confirmed. Migration 0002.
+objects = Table(
+    "objects", metadata,
+    Column("key", String(512), primary_key=True),
+    Column("kind", String(16), nullable=False),  # warc | text | provenance
+    Column("outlet", String(64), nullable=False, index=True),
+    Column("size", BigInteger),  # NULL only for rows backfilled from before 0002
+    Column("sha256", String(64), nullable=False),
+    Column("etag", String(128)),
+    Column("status", String(16), nullable=False, index=True),  # spooled | stored | quarantined
+    Column("store", String(512)),  # the store URI it was confirmed in
+    Column("verified_by", String(32)),  # local | sha256 | etag | readback (+readback)
+    Column("spooled_at", UTCDateTime),
+    Column("stored_at", UTCDateTime),  # upload time: when the store's copy was confirmed
+    Column("retain_until", UTCDateTime),  # S3 Object Lock retention
+    Column("error", Text),
 )

@@ -86,6 +86,8 @@ class ArticleCapture:
     metadata_record: str | None
     provenance: Mapping[str, Any]
     published_utc: datetime | None
+    etag: str | None = None  # validators of this response, for the next conditional re-check
+    last_modified: str | None = None
 
 
 def upsert_article(conn: Connection, cap: ArticleCapture) -> int:
@@ -121,7 +123,8 @@ def upsert_article(conn: Connection, cap: ArticleCapture) -> int:
         capture_id=cap.capture_id, article_id=article_id, run_id=cap.run_id,
         fetched_at=cap.fetched_at, url=a["url"], status=cap.status, text_key=cap.text_key,
         text_sha256=cap.text_sha256, payload_sha256=cap.payload_sha256,
-        metadata_record=cap.metadata_record, provenance=dict(cap.provenance)))
+        metadata_record=cap.metadata_record, provenance=dict(cap.provenance),
+        kind="response", etag=cap.etag, last_modified=cap.last_modified))
     index_text(conn, int(article_id), a.get("title") or "", values["body"])
     return int(article_id)
 
@@ -135,8 +138,45 @@ def index_text(conn: Connection, article_id: int, title: str, body: str) -> None
                  {"id": article_id, "t": fold(title), "b": fold(body)})
 
 
-def known_canonicals(engine: Engine, outlet: str) -> set[str]:
-    """Canonical URLs of the outlet's articles already held (incremental crawls skip them)."""
-    with engine.connect() as conn:
-        return set(conn.execute(select(schema.articles.c.canonical_url).where(
-            schema.articles.c.outlet == outlet)).scalars())
+def record_run(engine: Engine, run: Mapping[str, Any]) -> None:
+    """Record a run that never started a crawl (a firing skipped or missed): it starts and
+    finishes now unless ``run`` says otherwise, so the history shows every firing."""
+    at = now()
+    row = {"started_at": at, "finished_at": at, **run}
+    with engine.begin() as conn:
+        conn.execute(insert(schema.runs).values(**row))
+
+
+def settle_run(engine: Engine, run: Mapping[str, Any], note: str | None,
+               stats: Mapping[str, Any]) -> str:
+    """A supervisor's last word on a run it started in a child process; returns its status.
+
+    ``stats`` are merged into the run's stats and ``note`` (e.g. the last lines the child
+    wrote to stderr) is appended to its error. A run the child left ``running`` (killed) is
+    closed with ``run["status"]``; a run the child never recorded (it died before the spider
+    opened) is recorded from ``run`` (the ``runs`` columns).
+    """
+    t = schema.runs
+    with engine.begin() as conn:
+        row = conn.execute(select(t.c.status, t.c.stats, t.c.error).where(
+            t.c.id == run["id"])).first()
+        if row is None:
+            at = now()
+            conn.execute(insert(t).values(**{"started_at": at, "finished_at": at, **run,
+                                              "stats": dict(stats), "error": _join(
+                                                  run.get("error"), note)}))
+            return str(run["status"])
+        values: dict[str, Any] = {"stats": {**(row.stats or {}), **stats}}
+        status = row.status
+        if status == "running":
+            status = run["status"]
+            values.update(status=status, finished_at=now(),
+                          error=_join(run.get("error"), note))
+        elif note:
+            values["error"] = _join(row.error, note)
+        conn.execute(update(t).where(t.c.id == run["id"]).values(**values))
+        return str(status)
+
+
+def _join(first: str | None, second: str | None) -> str | None:
+    return "\n".join(p for p in (first, second) if p) or None

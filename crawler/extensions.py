@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import logging
 import sys
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 from twisted.internet.task import LoopingCall
 
-from catalog.writer import known_canonicals
+from catalog.history import Held, held_articles
+from crawler.recheck import Previous, RecheckPolicy, parse_steps
 from crawler.run import Run, RunInfo, new_run_id
-from newsvault.config import config_from_settings
+from newsvault.config import Config, config_from_settings
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -47,6 +48,37 @@ def run_outcome(spider: OutletSpider, stats: dict[str, Any], reason: str) -> tup
     return "ok", None
 
 
+def policy_of(config: Config) -> RecheckPolicy:
+    return RecheckPolicy(config.recheck_window, parse_steps(config.recheck_steps),
+                         config.deletion_misses)
+
+
+def previous_of(held: Held) -> Previous | None:
+    if held.capture_id is None or held.capture_date is None or not held.payload_digest:
+        return None
+    return Previous(
+        canonical_url=held.canonical_url, url=held.target_uri or held.url,
+        capture_id=held.capture_id,
+        date=held.capture_date.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        payload_sha256=held.payload_digest.removeprefix("sha256:"), etag=held.etag,
+        last_modified=held.last_modified, status=held.status)
+
+
+def load_history(spider: OutletSpider, run: Run) -> None:
+    """What the outlet's articles held are, and which are due for a re-check this run."""
+    policy, now = policy_of(run.config), datetime.now(UTC)
+    for held in held_articles(run.engine, spider.name):
+        previous = previous_of(held)
+        if previous is None:
+            continue
+        spider.held[held.canonical_url] = previous
+        if spider.options.recheck or policy.due(held.published, held.first_seen,
+                                                held.last_checked, now):
+            spider.due.add(held.canonical_url)
+    spider.crawler.stats.set_value("newsvault/articles/held", len(spider.held))
+    spider.crawler.stats.set_value("newsvault/articles/due", len(spider.due))
+
+
 def jsonable(stats: dict[str, Any]) -> dict[str, Any]:
     return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in stats.items()}
 
@@ -66,6 +98,17 @@ class RunExtension:
         return cls(crawler)
 
     def opened(self, spider: OutletSpider) -> None:
+        try:
+            self.open_run(spider)
+        except Exception as exc:
+            # Without a run nothing can be archived: stop at once, and say why.
+            self.crawler.newsvault_error = f"{type(exc).__name__}: {exc}"  # type: ignore[attr-defined]
+            logger.exception("could not open the run")
+            engine = self.crawler.engine
+            if engine is not None:
+                engine.close_spider(spider, "newsvault_run_failed")
+
+    def open_run(self, spider: OutletSpider) -> None:
         settings = self.crawler.settings
         config = config_from_settings(settings)
         info = RunInfo(
@@ -77,7 +120,7 @@ class RunExtension:
         run = Run.create(info, config)
         self.crawler.newsvault_run = run  # type: ignore[attr-defined]
         run.open()
-        spider.known = known_canonicals(run.engine, spider.name)
+        load_history(spider, run)
         self.flusher = LoopingCall(run.flush)
         self.flusher.start(2.0, now=False)
         logger.info("run %s of %s started", info.run_id, spider.name)
@@ -85,6 +128,8 @@ class RunExtension:
     def closed(self, spider: OutletSpider, reason: str) -> None:
         if self.flusher is not None and self.flusher.running:
             self.flusher.stop()
+        if getattr(self.crawler, "newsvault_run", None) is None:
+            return  # the run never opened; opened() said why
         run = Run.of(self.crawler)
         stats = self.crawler.stats
         assert stats is not None

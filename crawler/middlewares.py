@@ -9,6 +9,7 @@ attempts included.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -25,9 +26,10 @@ from twisted.internet import reactor
 from twisted.internet.task import deferLater
 
 from crawler.httpmsg import header_pairs, origin, request_header_pairs, tls_info
+from crawler.recheck import Previous
 from crawler.run import Run, bare_id
 from crawler.wire import WireHead
-from pipelines.warc import Exchange
+from pipelines.warc import IDENTICAL, NOT_MODIFIED, Exchange
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -86,7 +88,15 @@ class WarcCaptureMiddleware:
             fetched_at=received - timedelta(seconds=latency),
             truncated=_truncation(response),
         )
-        req_loc, resp_loc = run.writer.write_exchange(exchange)
+        previous: Previous | None = request.meta.get("nv_previous")
+        profile = revisit_profile(previous, exchange)
+        if previous is not None and profile is not None:
+            # The fast path: the article is unchanged, so a revisit record, no extraction.
+            req_loc, resp_loc = run.writer.write_revisit(exchange, previous, profile)
+            request.meta["nv_revisit"] = profile
+        else:
+            req_loc, resp_loc = run.writer.write_exchange(exchange)
+            request.meta.pop("nv_revisit", None)
         ctype = (response.headers.get(b"Content-Type") or b"").decode("latin-1")[:255] or None
         run.record(req_loc)
         run.record(resp_loc, status=response.status, content_type=ctype,
@@ -117,6 +127,19 @@ class WarcCaptureMiddleware:
             "protocol": exchange.protocol, "fetched_at": exchange.fetched_at,
             "truncated": exchange.truncated,
         }
+
+
+def revisit_profile(previous: Previous | None, exchange: Exchange) -> str | None:
+    """How a re-check's answer is archived: a 304 as a server-not-modified revisit, a 200
+    with the previous capture's payload digest as an identical-payload-digest revisit."""
+    if previous is None or exchange.truncated:
+        return None
+    if exchange.status == 304:
+        return NOT_MODIFIED
+    if exchange.status == 200 and \
+            hashlib.sha256(exchange.body).hexdigest() == previous.payload_sha256:
+        return IDENTICAL
+    return None
 
 
 def _truncation(response: Response) -> str | None:

@@ -32,6 +32,7 @@ from twisted.python.failure import Failure
 from crawler import discovery
 from crawler.items import PageItem
 from crawler.options import CrawlOptions
+from crawler.recheck import Previous
 from crawler.recordid import bare_id
 from crawler.sources import Listing, Sitemap, Source
 from crawler.urls import UrlRules
@@ -41,6 +42,10 @@ if TYPE_CHECKING:
 
     from pipelines.extract.parser import Parser
 
+
+# A re-check must reach the spider with these too: 304 (unchanged), 404/410 (deleted),
+# 5xx (a miss, after retries).
+RECHECK_STATUSES = [304, 404, 410, 500, 502, 503, 504]
 
 # Newest first: feeds and news sitemaps list the latest articles, so with --limit they win.
 SOURCE_PRIORITY = {"feed": 40, "newssitemap": 30, "sitemap": 20, "listing": 10}
@@ -71,7 +76,8 @@ class OutletSpider(scrapy.Spider):
                 self.url_rules = self.url_rules.with_alias(
                     urlsplit(self.options.base_url).hostname or "", self.urls.hosts[host])
         self.allowed_domains = sorted({*self.url_rules.hosts, *self.url_rules.extra_hosts})
-        self.known: set[str] = set()
+        self.held: dict[str, Previous] = {}  # articles held: canonical -> last capture
+        self.due: set[str] = set()  # held articles whose re-check is due this run
         self.seen: set[str] = set()
         self.articles_scheduled = 0
 
@@ -119,6 +125,8 @@ class OutletSpider(scrapy.Spider):
                     continue
                 if source.edition in (None, edition):
                     yield self.source_request(source, edition, base)
+        for request in self.recheck_requests():
+            yield request
 
     def guess_edition(self, url: str) -> str | None:
         """The edition whose base URL is the longest prefix of url."""
@@ -213,16 +221,42 @@ class OutletSpider(scrapy.Spider):
             return None
         self.seen.add(canonical)
         stats = self.crawler.stats
-        if canonical in self.known and not (self.options.recheck or listed):
+        if canonical in self.held and not (listed or canonical in self.due):
             stats.inc_value("newsvault/articles/skipped_known")
             return None
         if self.limit_reached:
             stats.inc_value("newsvault/articles/skipped_limit")
             return None
         self.articles_scheduled += 1
+        return self.fetch_article(url, canonical, source, edition, self.held.get(canonical))
+
+    def fetch_article(self, url: str, canonical: str, source: dict[str, Any],
+                      edition: str | None, previous: Previous | None) -> Request:
+        """An article request; a re-check is conditional on the previous capture and must
+        see 304s, deletions and failures, not only 200s."""
+        meta: dict[str, Any] = {"nv_source": source, "nv_edition": edition,
+                                "nv_canonical": canonical}
+        headers: dict[str, str] = {}
+        if previous is not None:
+            self.crawler.stats.inc_value("newsvault/articles/rechecked")
+            meta |= {"nv_previous": previous, "handle_httpstatus_list": RECHECK_STATUSES}
+            headers = previous.conditional_headers()
         return Request(self.fetch_url(url), callback=self.parse_article,
-                       meta={"nv_source": source, "nv_edition": edition,
-                             "nv_canonical": canonical})
+                       errback=self.article_failed, headers=headers, meta=meta)
+
+    def recheck_requests(self) -> Iterator[Request]:
+        """Re-checks due that discovery has not met (older articles leave the feeds)."""
+        for canonical in sorted(self.due - self.seen):
+            previous = self.held[canonical]
+            edition = self.guess_edition(previous.url)
+            if self.options.edition not in (None, edition) or canonical in self.seen:
+                continue
+            if self.limit_reached:
+                return
+            self.seen.add(canonical)
+            self.articles_scheduled += 1
+            yield self.fetch_article(previous.url, canonical, {"kind": "recheck", "url": None},
+                                     edition, previous)
 
     def _source(self, response: Response) -> dict[str, Any]:
         capture = response.meta.get("nv_capture")
@@ -230,10 +264,37 @@ class OutletSpider(scrapy.Spider):
                 "record_id": bare_id(capture["response"].record_id) if capture else None}
 
     def parse_article(self, response: Response) -> Iterator[PageItem]:
-        if not isinstance(response, TextResponse):
+        kind, detail = self.check_outcome(response)
+        if kind == "page" and not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("newsvault/articles/not_html")
             return
-        yield PageItem.from_response(self, response)
+        self.crawler.stats.inc_value(f"newsvault/check/{kind}")
+        yield PageItem.from_response(self, response, kind, detail)
+
+    def check_outcome(self, response: Response) -> tuple[str, dict[str, Any]]:
+        """What a response says about an article: new text (page), unchanged (revisit),
+        deleted (gone: 404, 410, or redirected away from it) or a miss (5xx)."""
+        meta = response.meta
+        if meta.get("nv_revisit"):
+            return "revisit", {"profile": meta["nv_revisit"]}
+        if meta.get("nv_previous") is None:
+            return "page", {}
+        if response.status in (404, 410):
+            return "gone", {"status": response.status}
+        if response.status >= 500:
+            return "miss", {"status": response.status}
+        if meta.get("redirect_urls") and (
+                not self.url_rules.is_article(response.url)
+                or self.url_rules.canonical_url(response.url) != meta["nv_canonical"]):
+            return "gone", {"redirected_to": response.url}
+        return "page", {}
+
+    def article_failed(self, failure: Failure) -> Iterator[PageItem]:
+        """No answer at all: for a re-check, a miss (never a deletion on its own)."""
+        request = failure.request  # type: ignore[attr-defined]
+        if request.meta.get("nv_previous") is not None:
+            self.crawler.stats.inc_value("newsvault/check/miss")
+            yield PageItem.miss(self, request, failure.getErrorMessage())
 
 
 def read_url_list(path: str) -> list[str]:

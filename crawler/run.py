@@ -19,7 +19,8 @@ from catalog.db import connect
 from crawler.recordid import bare_id
 from newsvault import __version__
 from newsvault.config import Config
-from pipelines.storage import Store, store_from_uri, warc_key
+from pipelines.storage import store_from_uri, warc_key
+from pipelines.store.spool import SpooledStore
 from pipelines.warc import ClosedWarc, RecordLocation, WarcConfig, WarcWriter, recover
 
 if TYPE_CHECKING:
@@ -56,13 +57,14 @@ class Run:
 
     info: RunInfo
     config: Config
-    store: Store
+    store: SpooledStore
     engine: Engine
     writer: WarcWriter | None = None
     pending: list[dict[str, Any]] = field(default_factory=list)
     warc_files: list[str] = field(default_factory=list)
     status: str = "running"
     error: str | None = None
+    storage_stats: dict[str, int] = field(default_factory=dict)
 
     @staticmethod
     def of(crawler: Crawler) -> Run:
@@ -73,7 +75,10 @@ class Run:
 
     @classmethod
     def create(cls, info: RunInfo, config: Config) -> Run:
-        return cls(info, config, store_from_uri(config.storage_uri), connect(config.catalog_url))
+        engine = connect(config.catalog_url)
+        # Every object goes to the local spool first and is uploaded from there.
+        remote = store_from_uri(config.storage_uri, config.s3_options)
+        return cls(info, config, SpooledStore(remote, config.spool_settings, engine), engine)
 
     @property
     def warc_dir(self) -> Path:
@@ -88,6 +93,9 @@ class Run:
             "trigger": self.info.trigger, "host": self.config.host, "pid": os.getpid(),
             "args": self.info.args, "software": f"newsvault/{__version__}"})
         self.rescue_interrupted()
+        # What earlier runs left in the spool is uploaded alongside this run (the sync that
+        # starts every crawl).
+        self.store.resume()
         self.writer = WarcWriter(self._warc_config(), on_close=self._stored)
 
     def _warc_config(self) -> WarcConfig:
@@ -130,7 +138,10 @@ class Run:
         self.flush()
         if self.writer is not None:
             self.writer.close()
-        catalog.finish_run(self.engine, self.info.run_id, status, stats, error)
+        # Wait for the uploads; what could not be uploaded stays spooled and is counted.
+        self.storage_stats = self.store.close()
+        catalog.finish_run(self.engine, self.info.run_id, status,
+                           {**stats, **self.storage_stats}, error)
 
     def _stored(self, closed: ClosedWarc) -> None:
         self.flush()  # capture rows must exist before the file is registered as stored
@@ -138,7 +149,7 @@ class Run:
 
     def _store_file(self, closed: ClosedWarc, status: str, index: bool) -> None:
         key = warc_key(self.info.outlet, closed.filename)
-        obj = self.store.put_file(key, closed.path)
+        obj = self.store.put_file(key, closed.path, closed.sha256)
         run_id: str | None = self.info.run_id
         if index:
             from catalog.indexer import index_warc_bytes

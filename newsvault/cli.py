@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from newsvault import __version__
-from newsvault.commands import archive, check, crawl, demo
+from newsvault.commands import archive, check, crawl, demo, history, schedule
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -14,7 +14,7 @@ def cli() -> None:
     """Archive what news outlets publish, to evidentiary standard."""
 
 
-for module in (crawl, demo, check, archive):
+for module in (crawl, demo, check, archive, history, schedule):
     for command in module.COMMANDS:
         cli.add_command(command)
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from newsvault import __version__
+from pipelines.store.options import S3Options, SpoolSettings
 
 ENV_PREFIX = "NEWSVAULT_"
 
@@ -35,6 +36,23 @@ class Config:
     obey_robots: bool = True
     proxy: str = ""
     hostname: str = ""
+    # S3 storage (NEWSVAULT_STORAGE=s3://bucket/prefix); endpoint and credentials come from
+    # boto3's own sources (AWS_ENDPOINT_URL, AWS_PROFILE, ...). See docs/storage.md.
+    s3_addressing_style: str = "auto"  # auto | path | virtual
+    s3_checksum: str = "SHA256"  # SHA256 | SHA1 | CRC32 | CRC32C | CRC64NVME | none
+    s3_verify: str = "auto"  # auto | readback (download every upload again and re-hash it)
+    s3_retention_mode: str = ""  # GOVERNANCE | COMPLIANCE (the bucket needs Object Lock)
+    s3_retention_days: int = 0
+    s3_concurrency: int = 10  # threads per multipart upload
+    s3_multipart_mb: int = 8  # part size, and the size from which uploads are multipart
+    upload_attempts: int = 4  # tries per object before it is left in the spool
+    upload_workers: int = 4  # objects uploaded at once
+    recheck_window: float = 7.0  # days: younger articles are re-checked on every run
+    recheck_steps: str = "30:1,365:7,*:30"  # below AGE days, re-check every N days
+    deletion_misses: int = 3  # consecutive 5xx/timeouts that count as a deletion
+    alert_command: str = ""  # run with an alert's JSON on stdin (split like a shell; no shell)
+    alert_webhook: str = ""  # URL POSTed an alert's JSON
+    alert_zero_runs: int = 3  # alert when N runs in a row store no new article (0: never)
 
     @property
     def storage_uri(self) -> str:
@@ -48,6 +66,19 @@ class Config:
     def spool_dir(self) -> Path:
         """Local working area: open WARC files, quarantine, upload spool."""
         return self.home / "spool"
+
+    @property
+    def s3_options(self) -> S3Options:
+        """The S3 settings as the store takes them (ValueError names a bad value)."""
+        return S3Options(self.s3_addressing_style, self.s3_checksum, self.s3_verify,
+                         self.s3_retention_mode, self.s3_retention_days, self.s3_concurrency,
+                         self.s3_multipart_mb)
+
+    @property
+    def spool_settings(self) -> SpoolSettings:
+        """Where objects wait for their upload, and how hard uploads are tried."""
+        return SpoolSettings(self.spool_dir / "upload", attempts=max(1, self.upload_attempts),
+                             workers=max(1, self.upload_workers))
 
     @property
     def agent(self) -> str:
@@ -66,6 +97,8 @@ def _coerce(value: str, default: Any) -> Any:
         return value.strip().lower() in {"1", "true", "yes", "on"}
     if isinstance(default, int):
         return int(value)
+    if isinstance(default, float):
+        return float(value)
     if isinstance(default, Path):
         return Path(value)
     return value

@@ -11,9 +11,14 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from newsvault import __version__
 from newsvault.config import Config, to_settings
+from newsvault.locks import AlreadyHeld, crawl_lock, describe
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+# "Skipped: this outlet is being crawled already." sysexits' EX_TEMPFAIL (try again later),
+# so cron wrappers and systemd (SuccessExitStatus=75) can tell it from a failure.
+EXIT_SKIPPED = 75
 
 
 @dataclass
@@ -26,6 +31,8 @@ class CrawlResult:
 
     @property
     def exit_code(self) -> int:
+        if self.status == "skipped":
+            return EXIT_SKIPPED
         return EXIT_OK if self.status == "ok" else EXIT_FAILED
 
 
@@ -55,9 +62,11 @@ def spider_class(outlet: str, settings: Any) -> Any:
 
 def run_crawl(outlet: str, spider_args: dict[str, Any], config: Config,
               overrides: dict[str, Any] | None = None) -> CrawlResult:
-    """Crawl one outlet to completion; UsageError for bad options (before any fetch)."""
-    from scrapy.crawler import CrawlerProcess
+    """Crawl one outlet to completion; UsageError for bad options (before any fetch).
 
+    When the outlet is being crawled already, nothing is fetched: the run is recorded as
+    ``skipped`` and the result's exit code is EXIT_SKIPPED.
+    """
     from crawler.options import CrawlOptions
     from crawler.run import new_run_id
 
@@ -73,6 +82,19 @@ def run_crawl(outlet: str, spider_args: dict[str, Any], config: Config,
         trigger=spider_args.get("trigger", "manual"))
     run_id = settings.get("NEWSVAULT_RUN_ID") or new_run_id()
     settings.set("NEWSVAULT_RUN_ID", run_id, priority="cmdline")
+    trigger = spider_args.get("trigger") or "manual"
+    try:  # one crawl per outlet, whoever starts it; held until this process is done
+        lock = crawl_lock(config, outlet, run_id, trigger)
+    except AlreadyHeld as busy:
+        return _skipped(config, outlet, run_id, spider_args, busy)
+    with lock:
+        return _crawl(cls, spider_args, config, settings, run_id)
+
+
+def _crawl(cls: Any, spider_args: dict[str, Any], config: Config, settings: Any,
+           run_id: str) -> CrawlResult:
+    from scrapy.crawler import CrawlerProcess
+
     log_dir = config.home / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
     settings.set("LOG_FILE", str(log_dir / f"{run_id}.log"), priority="cmdline")
@@ -83,7 +105,31 @@ def run_crawl(outlet: str, spider_args: dict[str, Any], config: Config,
     process.start()
     run = getattr(crawler, "newsvault_run", None)
     if run is None:
-        return CrawlResult(run_id, "failed", "the crawl did not start; see "
-                           f"{log_dir / (run_id + '.log')}", {}, time.monotonic() - started)
+        why = getattr(crawler, "newsvault_error", "see the log")
+        return CrawlResult(run_id, "failed", f"the crawl did not start: {why} "
+                           f"({log_dir / (run_id + '.log')})", {}, time.monotonic() - started)
     stats = crawler.stats.get_stats() if crawler.stats else {}
     return CrawlResult(run_id, run.status, run.error, stats, time.monotonic() - started)
+
+
+def _skipped(config: Config, outlet: str, run_id: str, spider_args: dict[str, Any],
+             busy: AlreadyHeld) -> CrawlResult:
+    """Record the run as skipped (so the history shows every firing) and say by whom."""
+    from catalog.db import connect
+    from catalog.writer import record_run
+
+    error = (f"{outlet} is being crawled already by {describe(busy.holder)}; "
+             "nothing was fetched. Wait for that run to finish, or stop it "
+             "(SIGTERM lets it close its WARC files)")
+    stats = {"finish_reason": "skipped", "newsvault/lock/holder": busy.holder}
+    record_run(connect(config.catalog_url), {
+        "id": run_id, "outlet": outlet, "edition": spider_args.get("edition"),
+        "trigger": spider_args.get("trigger") or "manual", "status": "skipped",
+        "host": config.host, "pid": os.getpid(), "args": _jsonable(spider_args),
+        "stats": stats, "error": error, "software": f"newsvault/{__version__}"})
+    return CrawlResult(run_id, "skipped", error, stats, 0.0)
+
+
+def _jsonable(args: dict[str, Any]) -> dict[str, Any]:
+    return {k: v if isinstance(v, str | int | float | bool | None) else str(v)
+            for k, v in args.items()}

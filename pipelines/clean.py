@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import DropItem
 
+from catalog.similar import signature
 from crawler.items import PageItem
 from pipelines.extract import extract
 from pipelines.extract.model import Page
@@ -29,9 +30,12 @@ class NotAnArticle(DropItem):
 
 
 def extract_job(page: Page, outlet: str, edition: str | None, language: str | None,
-                canonical_url: str, parsers: Sequence[type]) -> dict[str, Any]:
-    """Runs in a worker process: plain data in, plain data out."""
-    return extract(page, outlet, edition, language, canonical_url, parsers).to_dict()
+                canonical_url: str, parsers: Sequence[type]) -> tuple[dict[str, Any],
+                                                                     bytes | None]:
+    """Runs in a worker process: plain data in, plain data out. Returns the article and
+    the MinHash signature of its text (for near-duplicates across outlets)."""
+    article = extract(page, outlet, edition, language, canonical_url, parsers)
+    return article.to_dict(), signature(article.body)
 
 
 def text_document(article: dict[str, Any]) -> bytes:
@@ -66,13 +70,15 @@ class CleanTextPipeline:
             self.pool.shutdown(wait=True, cancel_futures=False)
 
     async def process_item(self, item: PageItem) -> PageItem:
+        if item.kind != "page" or item.page is None:
+            return item  # revisits, deletions and misses have no new text: nothing to extract
         spider = self.crawler.spider
         args = (item.page, item.outlet, item.edition, item.language, item.canonical_url,
                 list(getattr(spider, "parsers", [])))
         if self.pool is None:
-            article = extract_job(*args)
+            article, sig = extract_job(*args)
         else:
-            article = await asyncio.wrap_future(self.pool.submit(extract_job, *args))
+            article, sig = await asyncio.wrap_future(self.pool.submit(extract_job, *args))
         stats = self.crawler.stats
         assert stats is not None
         for flag in article.get("flags", []):
@@ -83,4 +89,5 @@ class CleanTextPipeline:
         stats.inc_value(f"newsvault/extract/parser/{article.get('parser')}")
         item.article = article
         item.text_json = text_document(article)
+        item.extra["signature"] = sig
         return item

@@ -42,15 +42,29 @@ def iso(when: datetime) -> str:
     return when.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def text_section(item: PageItem, capture_id: str, fetched_at: datetime) -> dict[str, Any] | None:
+    """Where the capture's cleaned text is, and how it was made (None: no new text)."""
+    if item.text_json is None or item.article is None:
+        return None
+    return {"key": text_key(item.outlet, capture_id, fetched_at),
+            "sha256": hashlib.sha256(item.text_json).hexdigest(),
+            "extractor": "newsvault", "extractor_version": EXTRACTOR_VERSION,
+            "parser": item.article.get("parser"), "methods": item.article.get("methods", {})}
+
+
 def build(run: Run, item: PageItem) -> dict[str, Any]:
     """The provenance document of one article capture."""
     cap, info = item.capture, run.info
+    assert cap is not None and item.page is not None
     resp, req = cap["response"], cap["request"]
     capture_id = bare_id(resp.record_id)
-    assert item.text_json is not None and item.article is not None
+    previous = item.previous
     return {
         "schema": SCHEMA,
         "capture_id": capture_id,
+        "kind": item.kind,  # page | revisit | gone | miss
+        "previous_capture": previous.capture_id if previous else None,
+        "check": item.detail or None,
         "run_id": info.run_id, "trigger": info.trigger,
         "outlet": item.outlet, "edition": item.edition,
         "spider": {"name": item.outlet, "version": info.spider_version},
@@ -79,11 +93,7 @@ def build(run: Run, item: PageItem) -> dict[str, Any]:
         # that the text was extracted from.
         "payload_sha256": (resp.payload_digest or "").removeprefix("sha256:"),
         "content_sha256": hashlib.sha256(item.page.body).hexdigest(),
-        "text": {"key": text_key(item.outlet, capture_id, cap["fetched_at"]),
-                 "sha256": hashlib.sha256(item.text_json).hexdigest(),
-                 "extractor": "newsvault", "extractor_version": EXTRACTOR_VERSION,
-                 "parser": item.article.get("parser"),
-                 "methods": item.article.get("methods", {})},
+        "text": text_section(item, capture_id, cap["fetched_at"]),
     }
 
 
@@ -96,8 +106,11 @@ class ProvenancePipeline:
         return cls(crawler)
 
     def process_item(self, item: PageItem) -> PageItem:
+        if item.capture is None:
+            return item  # nothing was archived (no answer), so there is nothing to describe
         run = Run.of(self.crawler)
         doc = build(run, item)
+        assert item.page is not None
         payload = json.dumps(doc, ensure_ascii=False, sort_keys=True).encode("utf-8")
         assert run.writer is not None
         resp = item.capture["response"]

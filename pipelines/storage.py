@@ -1,9 +1,12 @@
-"""Object storage behind one small interface: a local directory now, S3 later.
+"""Object storage behind one small interface: a local directory or an S3 bucket.
 
 Keys follow DESIGN.md: ``warc/<outlet>/<yyyy>/<mm>/<file>`` and
-``text/<outlet>/<yyyy>/<mm>/<capture_id>.json``. Stores are write-once: putting a key
-that exists with other bytes is an error, never an overwrite, because archived bytes
-are evidence.
+``text/<outlet>/<yyyy>/<mm>/<capture_id>.json`` (with ``<capture_id>.provenance.json``
+beside it). Stores are write-once: putting a key that exists with other bytes is an error,
+never an overwrite, because archived bytes are evidence.
+
+The crawl never writes to a store directly: `pipelines.store.spool.SpooledStore` writes to
+a local spool first and uploads from there (see that module).
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
+from pipelines.store.options import S3Options
+
 MAX_KEY_LENGTH = 512
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -28,26 +33,54 @@ class StoreError(Exception):
     """A store refused or failed an operation; the message names the key and the fix."""
 
 
+class SpoolCorrupt(StoreError):
+    """The local copy no longer has the SHA-256 recorded when it was written."""
+
+
 @dataclass(frozen=True)
 class StoredObject:
+    """An object confirmed in a store. ``verified_by`` says how the store's copy was
+    confirmed: ``local`` (re-hashed on disk), ``sha256`` (the server's SHA-256 checksum),
+    ``etag`` (size and MD5 ETag) or ``readback`` (downloaded and re-hashed)."""
+
     key: str
     size: int
     sha256: str  # lowercase hex
     etag: str | None
     stored_at: datetime
+    verified_by: str | None = None
+    retain_until: datetime | None = None  # S3 Object Lock retention, when configured
+
+
+@dataclass(frozen=True)
+class ObjectInfo:
+    """What a store says about an object without reading it (a HEAD or a stat)."""
+
+    key: str
+    size: int
+    etag: str | None = None
+    sha256: str | None = None  # hex, from the object's metadata when the store keeps it
+    checksum_sha256: str | None = None  # the server's own checksum (base64, "-N" if composite)
 
 
 class Store(Protocol):
-    """Where archived bytes live. Implementations: LocalStore (S3Store in a later issue)."""
+    """Where archived bytes live. Implementations: LocalStore and S3Store
+    (`pipelines.store.s3`); `pipelines.store.spool.SpooledStore` wraps either."""
 
     uri: str
 
-    def put_file(self, key: str, path: Path) -> StoredObject: ...
+    def put_file(self, key: str, path: Path, sha256: str | None = None) -> StoredObject:
+        """Store a closed file and remove it once the stored copy is confirmed. With
+        ``sha256`` (hex), a source that no longer has that digest raises SpoolCorrupt."""
+        ...
+
     def put_bytes(self, key: str, data: bytes) -> StoredObject: ...
     def get_bytes(self, key: str) -> bytes: ...
     def read_range(self, key: str, offset: int, length: int) -> bytes: ...
     def exists(self, key: str) -> bool: ...
     def keys(self, prefix: str = "") -> Iterator[str]: ...
+    def stat(self, key: str) -> ObjectInfo | None: ...
+    def download(self, key: str, path: Path) -> None: ...
 
 
 def key_segment(value: str, limit: int = 120) -> str:
@@ -75,7 +108,27 @@ def warc_key(outlet: str, filename: str) -> str:
 
 
 def text_key(outlet: str, capture_id: str, when: datetime) -> str:
+    """``text/<outlet>/<yyyy>/<mm>/<capture_id>.json``: the cleaned text document."""
     return safe_key("text", outlet, f"{when:%Y}", f"{when:%m}", f"{capture_id}.json")
+
+
+def provenance_key(text: str) -> str:
+    """The provenance document stored beside a text document: ``<capture_id>.provenance.json``."""
+    if not text.endswith(".json") or text.endswith(".provenance.json"):
+        raise StoreError(f"not a text document key: {text!r}")
+    return text.removesuffix(".json") + ".provenance.json"
+
+
+def check_key(key: str) -> str:
+    """A key as given to a store: relative, no empty, ``.`` or ``..`` segments, no control
+    characters, bounded. Keys built by `safe_key` always pass."""
+    parts = key.split("/")
+    if (not key or len(key) > MAX_KEY_LENGTH or any(p in ("", ".", "..") for p in parts)
+            or not key.isprintable()):
+        raise StoreError(f"unsafe key {key[:80]!r}: keys are relative, printable, at most "
+                         f"{MAX_KEY_LENGTH} characters and never contain '..'; build them "
+                         "with pipelines.storage.safe_key")
+    return key
 
 
 def sha256_file(path: Path) -> str:
@@ -97,14 +150,15 @@ class LocalStore:
         root.mkdir(parents=True, exist_ok=True)
 
     def path(self, key: str) -> Path:
-        if key.startswith("/") or ".." in key.split("/") or "\x00" in key:
-            raise StoreError(f"unsafe key {key!r}: keys are relative and never contain '..'")
-        return self.root / key
+        return self.root / check_key(key)
 
-    def put_file(self, key: str, path: Path) -> StoredObject:
+    def put_file(self, key: str, path: Path, sha256: str | None = None) -> StoredObject:
         """Store a closed file; the source is removed only once the copy is verified."""
         target = self.path(key)
         digest = sha256_file(path)
+        if sha256 is not None and digest != sha256:
+            raise SpoolCorrupt(f"{path} has SHA-256 {digest}, recorded {sha256}: it changed "
+                               "on disk after it was written")
         if self._same_existing(target, digest):
             path.unlink()
             return self._stat(key, digest)
@@ -118,6 +172,16 @@ class LocalStore:
         os.chmod(target, 0o444)
         path.unlink()
         return self._stat(key, digest)
+
+    def stat(self, key: str) -> ObjectInfo | None:
+        """Size of the object, or None if it is not there (its digest is not known)."""
+        try:
+            return ObjectInfo(key, self.path(key).stat().st_size)
+        except FileNotFoundError:
+            return None
+
+    def download(self, key: str, path: Path) -> None:
+        _copy_file(self.path(key), path)
 
     def put_bytes(self, key: str, data: bytes) -> StoredObject:
         target = self.path(key)
@@ -170,7 +234,7 @@ class LocalStore:
     def _stat(self, key: str, digest: str) -> StoredObject:
         st = self.path(key).stat()
         return StoredObject(key, st.st_size, digest, None,
-                            datetime.fromtimestamp(st.st_mtime, UTC))
+                            datetime.fromtimestamp(st.st_mtime, UTC), "local")
 
 
 def _copy_into(src: Path, fh: object) -> None:
@@ -178,10 +242,19 @@ def _copy_into(src: Path, fh: object) -> None:
         shutil.copyfileobj(source, fh)  # type: ignore[arg-type]
 
 
-def store_from_uri(uri: str) -> Store:
-    """``file:///path`` (or a bare path) -> LocalStore. ``s3://`` arrives in a later issue."""
+def _copy_file(src: Path, dst: Path) -> None:
+    with dst.open("wb") as out:
+        _copy_into(src, out)
+
+
+def store_from_uri(uri: str, s3: S3Options | None = None) -> Store:
+    """``file:///path`` (or a bare path) -> LocalStore; ``s3://bucket/prefix`` -> S3Store."""
     parts = urlsplit(uri)
     if parts.scheme in ("", "file"):
         return LocalStore(Path(unquote(parts.path) if parts.scheme else uri))
-    raise StoreError(f"unsupported storage URI {uri!r}: use file:///path "
-                     "(s3:// is not available yet)")
+    if parts.scheme == "s3" and parts.netloc:
+        from pipelines.store.s3 import S3Store  # boto3 is imported only when S3 is used
+
+        return S3Store(parts.netloc, unquote(parts.path).strip("/"), s3 or S3Options())
+    raise StoreError(f"unsupported storage URI {uri!r}: use file:///path or "
+                     "s3://bucket/prefix")

@@ -32,6 +32,8 @@ Decisions, for whoever reads the files later:
 """
 
 from pipelines.warcfile import (
+    IDENTICAL,
+    NOT_MODIFIED,
     QUARANTINE,
     ClosedWarc,
     Exchange,
@@ -54,6 +56,8 @@ from pipelines.warcfile import (
 )
 
 __all__ = [
+    "IDENTICAL",
+    "NOT_MODIFIED",
     "QUARANTINE",
     "ClosedWarc",
     "Exchange",

@@ -61,3 +61,16 @@ def home(tmp_path: Path) -> Home:
                 "NEWSVAULT_OPERATOR": "newsvault test suite",
                 "PYTHONPATH": str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")})
     return Home(tmp_path, env)
+
+
+@pytest.fixture(scope="session")
+def seaweed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """A real S3 server (SeaweedFS ``weed mini`` on loopback), once per test session."""
+    from tests.support.seaweed import Seaweed
+
+    server = Seaweed(tmp_path_factory.mktemp("seaweed"))
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import sys
 
 import click
 
 from crawler.options import TRIGGERS, UsageError
 from newsvault import config as nvconfig
-from newsvault.crawl import EXIT_USAGE, run_crawl
+from newsvault.crawl import EXIT_USAGE, CrawlResult, run_crawl
 
 
 def summary(result: object) -> str:
@@ -34,13 +35,24 @@ def summary(result: object) -> str:
               "the outlet's politeness (for your own mirrors and replicas).")
 @click.option("--recheck", is_flag=True, help="Re-fetch articles already held.")
 @click.option("--trigger", type=click.Choice(TRIGGERS), default="manual", show_default=True)
-def crawl(outlet: str, proxy: str | None, **options: object) -> None:
-    """Crawl OUTLET into WARC files, cleaned text and the catalog."""
+@click.option("--run-id", help="Use this run id (the scheduler passes one, to find the run's "
+              "record afterwards).")
+def crawl(outlet: str, proxy: str | None, run_id: str | None, **options: object) -> None:
+    """Crawl OUTLET into WARC files, cleaned text and the catalog.
+
+    \b
+    Exit status: 0 ok; 1 failed or interrupted; 2 bad options;
+    75 skipped: OUTLET is being crawled already (recorded as a skipped run).
+    """
     config = nvconfig.load()
     if proxy:
         config = dataclasses.replace(config, proxy=proxy)
+    if run_id is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", run_id):
+        click.echo("newsvault crawl: --run-id takes letters, digits, _ and - only", err=True)
+        sys.exit(EXIT_USAGE)
+    overrides = {"NEWSVAULT_RUN_ID": run_id} if run_id else None
     try:
-        result = run_crawl(outlet, dict(options), config)
+        result = run_crawl(outlet, dict(options), config, overrides)
     except UsageError as exc:
         click.echo(f"newsvault crawl: {exc}", err=True)
         sys.exit(EXIT_USAGE)
@@ -53,7 +65,16 @@ def crawl(outlet: str, proxy: str | None, **options: object) -> None:
                        err=True)
     else:
         click.echo(f"run {result.run_id} {result.status}: {result.error}", err=True)
+    if options.get("trigger") == "cron":
+        alert(config, result)
     sys.exit(result.exit_code)
+
+
+def alert(config: nvconfig.Config, result: CrawlResult) -> None:
+    """Cron runs are unattended: report a failure (the scheduler reports its own runs)."""
+    from newsvault.alerts import RunReport, after_run
+
+    after_run(config, RunReport(result.run_id, result.exit_code))
 
 
 COMMANDS = [crawl]

@@ -9,6 +9,7 @@ from pipelines.warcfile.model import (
     WarcConfig,
 )
 from pipelines.warcfile.recover import QUARANTINE, Recovery, recover
+from pipelines.warcfile.specs import IDENTICAL, NOT_MODIFIED
 from pipelines.warcfile.verify import (
     Member,
     RecordCheck,
@@ -22,6 +23,8 @@ from pipelines.warcfile.verify import (
 from pipelines.warcfile.writer import WarcWriter, warc_filename
 
 __all__ = [
+    "IDENTICAL",
+    "NOT_MODIFIED",
     "QUARANTINE",
     "ClosedWarc",
     "Exchange",

@@ -153,7 +153,10 @@ def build(builder: Builder, spec: RecordSpec, level: int, revisit_of: Any = None
             warc_headers_dict=first, http_headers=http)
     headers = record.rec_headers
     for name, value in spec.warc_headers[3:]:
-        headers.add_header(name, value)
+        if name == "WARC-Profile":  # warcio sets one already; ours says which
+            headers.replace_header(name, value)
+        else:
+            headers.add_header(name, value)
     headers.replace_header("Content-Type", spec.content_type)
     headers.replace_header("Content-Length", str(len(block) + len(body)))
     headers.headers.sort(key=_header_rank)

@@ -94,22 +94,36 @@ def exchange_specs(ex: Exchange, redact: Sequence[str]) -> tuple[RecordSpec, Rec
     return _request(ex, uri, date, ids, redact), response
 
 
-def revisit_specs(ex: Exchange, redact: Sequence[str], original: RevisitTarget
-                  ) -> tuple[RecordSpec, RecordSpec]:
-    """Request + identical-payload-digest revisit (status line and headers only)."""
+IDENTICAL = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
+NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
+
+
+def revisit_specs(ex: Exchange, redact: Sequence[str], original: RevisitTarget,
+                  profile: str = IDENTICAL) -> tuple[RecordSpec, RecordSpec]:
+    """Request + revisit (status line and headers only).
+
+    ``IDENTICAL``: a 200 whose payload has the original's digest (checked). ``NOT_MODIFIED``:
+    a 304 answer to a conditional request; the server vouches for the original's payload.
+    """
     if ex.truncated:
         raise ValueError("a truncated response cannot be a revisit; write it as a response")
     if not original.payload_digest or not original.target_uri:
         raise ValueError("the original has no payload digest or target URI; write a response")
-    algo, expected = digest_bytes(original.payload_digest)
-    if hashlib.new(algo, ex.body).digest() != expected:
-        raise ValueError("payload differs from the original's digest; write a response instead")
+    if profile == NOT_MODIFIED:
+        if ex.status != 304:
+            raise ValueError("a server-not-modified revisit records a 304 response")
+    else:
+        algo, expected = digest_bytes(original.payload_digest)
+        if hashlib.new(algo, ex.body).digest() != expected:
+            raise ValueError("payload differs from the original's digest; "
+                             "write a response instead")
     uri, date = wire_uri(ex.url), warc_date(ex.fetched_at)
     ids = (new_record_id(), new_record_id())
     revisit = RecordSpec(
         "revisit", uri, date, HTTP_CONTENT_TYPES["revisit"],
         _warc_headers("revisit", ids[1], date, ("WARC-IP-Address", _ip(ex.ip_address)),
-                      ("WARC-Concurrent-To", ids[0]), ("WARC-Refers-To", original.record_id))
+                      ("WARC-Concurrent-To", ids[0]), ("WARC-Refers-To", original.record_id),
+                      ("WARC-Profile", profile))
         + _checked_extra(ex.extra_warc_headers),
         http_block=response_block(ex.protocol, ex.status, ex.reason, ex.response_headers),
     )

@@ -29,7 +29,13 @@ from pipelines.warcfile.model import (
     WarcConfig,
 )
 from pipelines.warcfile.records import Builder, Built, RecordSpec, build
-from pipelines.warcfile.specs import exchange_specs, generic_spec, revisit_specs, warcinfo_spec
+from pipelines.warcfile.specs import (
+    IDENTICAL,
+    exchange_specs,
+    generic_spec,
+    revisit_specs,
+    warcinfo_spec,
+)
 
 OPEN_SUFFIX = ".open"
 _OUTLET_RX = re.compile(r"[a-z0-9][a-z0-9_]*")
@@ -98,15 +104,18 @@ class WarcWriter:
         written = self._write([self._build(response), self._build(request)])
         return written[1], written[0]
 
-    def write_revisit(self, ex: Exchange, original: RevisitTarget
+    def write_revisit(self, ex: Exchange, original: RevisitTarget, profile: str = IDENTICAL
                       ) -> tuple[RecordLocation, RecordLocation]:
-        """Write an identical-payload-digest revisit (WARC/1.1 profile) and its request.
+        """Write a WARC/1.1 revisit and its request.
 
-        ``ex.body`` must have the original's payload digest (checked): the revisit keeps this
-        response's status line and headers, and refers to ``original`` by WARC-Refers-To,
-        WARC-Refers-To-Target-URI and WARC-Refers-To-Date. Returns (request, revisit).
+        With the identical-payload-digest profile (default), ``ex.body`` must have the
+        original's payload digest (checked); with server-not-modified, ``ex`` is a 304. The
+        revisit keeps this response's status line and headers, and refers to ``original`` by
+        WARC-Refers-To, WARC-Refers-To-Target-URI and WARC-Refers-To-Date.
+        Returns (request, revisit).
         """
-        request, revisit = revisit_specs(ex, self.config.redact_request_headers, original)
+        request, revisit = revisit_specs(ex, self.config.redact_request_headers, original,
+                                         profile)
         built = build(self._builder, revisit, self.config.gzip_level, revisit_of=original)
         written = self._write([built, self._build(request)])
         return written[1], written[0]

@@ -47,6 +47,7 @@ def build(site: SanaSite) -> None:
             extra={"cat_id": SAMPLE_CATS[name], "subheads": sample.subheads, "user": "Sana"})
         article.pages = [_page(article)]
         site.add(article)
+    site.add(_syndicated())
     rng = site.rng("archive")
     start, end = datetime(2014, 2, 10, 9, tzinfo=UTC), datetime(2025, 7, 20, 9, tzinfo=UTC)
     for k in range(30):
@@ -54,6 +55,30 @@ def build(site: SanaSite) -> None:
                   ).replace(microsecond=0)  # pages print seconds; so does the truth
         post_id = 12000 + (357000 - 12000) * k // 29 + rng.randint(0, 90)
         site.add(_generated(site, post_id, moment))
+
+
+SYNDICATED_ID = 4520
+
+
+def _syndicated() -> Article:
+    """Prensa Latina's Qusayr dispatch as SANA ran it the next day (agencies syndicate each
+    other): the same paragraphs under SANA's dateline, title and sign-off. Invented, to give
+    the near-duplicate detection a real copy across outlets."""
+    sample = corpus.load("pl_2013_qseir")
+    first, *rest = sample.body
+    lead = first.removeprefix(sample["dateline"]).strip()
+    dateline = "Damascus, SANA –"
+    return _with_page(Article(
+        id=SYNDICATED_ID, edition="en", title="Prensa Latina: Qusseir Victory Deals Harsh "
+        "Blow to Rebel Groups", published=datetime(2013, 6, 7, 9, 30, tzinfo=UTC),
+        section=CATS[106], body=[f"{dateline} {lead}", *rest], tags=["Qusseir"],
+        dateline=dateline, initials="H. Said",
+        extra={"cat_id": 106, "subheads": set(), "user": "Sana"}))
+
+
+def _with_page(article: Article) -> Article:
+    article.pages = [_page(article)]
+    return article
 
 
 def _generated(site: SanaSite, post_id: int, moment: datetime) -> Article:

@@ -1,0 +1,220 @@
+"""Each article's history: versions, edits, deletions, reappearances, and re-check state.
+
+A version is a distinct (title, paragraphs) text. A capture whose payload changed but whose
+text did not (a rotating sidebar) confirms the current version; a changed title or body
+opens a new one. Deletions are events proven by the archived response (404, 410, or a
+redirect away from the article), or by several consecutive failed checks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, func, insert, select, update
+
+from catalog import schema
+from catalog.writer import ArticleCapture, upsert_article
+
+A, C, V, E = (schema.articles, schema.article_captures, schema.article_versions,
+              schema.article_events)
+
+
+def version_hash(title: str | None, body: list[str]) -> str:
+    """What makes a version: the title and the paragraphs, nothing else."""
+    data = json.dumps([title or "", body], ensure_ascii=False).encode("utf-8")
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass(frozen=True)
+class Check:
+    """One re-check of an article that produced no new text: a revisit, a deletion
+    proof, or a miss (5xx or no answer). ``capture_id`` is None when nothing was archived."""
+
+    outlet: str
+    canonical_url: str
+    kind: str  # revisit | gone | miss
+    at: datetime
+    run_id: str
+    capture_id: str | None = None
+    url: str | None = None
+    status: int | None = None
+    provenance: Mapping[str, Any] | None = None
+    metadata_record: str | None = None
+    detail: Mapping[str, Any] | None = None
+
+
+def _article(conn: Connection, outlet: str, canonical: str) -> Any:
+    return conn.execute(select(A).where((A.c.outlet == outlet)
+                                        & (A.c.canonical_url == canonical))).first()
+
+
+def _event(conn: Connection, article_id: int, kind: str, at: datetime,
+           capture_id: str | None, detail: Mapping[str, Any] | None = None) -> None:
+    conn.execute(insert(E).values(article_id=article_id, kind=kind, at=at,
+                                  capture_id=capture_id, detail=dict(detail or {})))
+
+
+def record_page(conn: Connection, cap: ArticleCapture) -> int:
+    """A full capture with extracted text: store it, then place it in the version history."""
+    a = cap.article
+    before = _article(conn, a["outlet"], a["canonical_url"])
+    article_id = upsert_article(conn, cap)
+    digest = version_hash(a.get("title"), list(a.get("body") or []))
+    current = conn.execute(select(V).where(V.c.article_id == article_id)
+                           .order_by(V.c.version.desc()).limit(1)).first()
+    if current is not None and current.version_sha256 == digest:
+        version = current.version
+        conn.execute(update(V).where(V.c.id == current.id).values(
+            last_confirmed=cap.fetched_at, last_capture=cap.capture_id))
+    else:
+        version = (current.version + 1) if current is not None else 1
+        conn.execute(insert(V).values(
+            article_id=article_id, version=version, title=a.get("title"),
+            body="\n\n".join(a.get("body") or []), version_sha256=digest,
+            first_seen=cap.fetched_at, last_confirmed=cap.fetched_at,
+            first_capture=cap.capture_id, last_capture=cap.capture_id, text_key=cap.text_key))
+        if current is not None:
+            _event(conn, article_id, "edited", cap.fetched_at, cap.capture_id, {
+                "from_version": current.version, "to_version": version,
+                "title_changed": (current.title or "") != (a.get("title") or "")})
+    if before is not None and before.status == "deleted":
+        _event(conn, article_id, "reappeared", cap.fetched_at, cap.capture_id)
+    conn.execute(update(A).where(A.c.id == article_id).values(
+        current_version=version, last_checked=cap.fetched_at, misses=0, deleted_at=None))
+    conn.execute(update(C).where(C.c.capture_id == cap.capture_id).values(version=version))
+    return article_id
+
+
+def record_check(conn: Connection, check: Check, misses_for_deletion: int) -> int | None:
+    """A re-check without new text. Returns the article id (None if it is not held)."""
+    row = _article(conn, check.outlet, check.canonical_url)
+    if row is None:
+        return None
+    values: dict[str, Any] = {"last_checked": check.at}
+    if check.capture_id is not None:
+        conn.execute(insert(C).values(
+            capture_id=check.capture_id, article_id=row.id, run_id=check.run_id,
+            fetched_at=check.at, url=check.url or row.url, status=check.status,
+            kind=check.kind, version=row.current_version,
+            metadata_record=check.metadata_record,
+            provenance=dict(check.provenance) if check.provenance else None))
+    if check.kind == "revisit":
+        values.update(last_seen=check.at, misses=0, status="live", deleted_at=None)
+        conn.execute(update(V).where((V.c.article_id == row.id)
+                                     & (V.c.version == row.current_version)).values(
+            last_confirmed=check.at, last_capture=check.capture_id))
+        if row.status == "deleted":
+            _event(conn, row.id, "reappeared", check.at, check.capture_id)
+    elif check.kind == "gone":
+        values["misses"] = 0
+        if row.status != "deleted":
+            values.update(status="deleted", deleted_at=check.at)
+            _event(conn, row.id, "deleted", check.at, check.capture_id, check.detail)
+    else:  # a miss: only several in a row make a deletion
+        misses = (row.misses or 0) + 1
+        values["misses"] = misses
+        if misses >= misses_for_deletion and row.status != "deleted":
+            values.update(status="deleted", deleted_at=check.at)
+            _event(conn, row.id, "deleted", check.at, check.capture_id,
+                   {**(check.detail or {}), "reason": f"unavailable on {misses} checks in a row"})
+    conn.execute(update(A).where(A.c.id == row.id).values(**values))
+    return int(row.id)
+
+
+@dataclass(frozen=True)
+class Held:
+    """What a run needs to know of an article it holds, to decide on and make a re-check."""
+
+    canonical_url: str
+    url: str
+    status: str
+    published: datetime | None
+    first_seen: datetime
+    last_checked: datetime | None
+    capture_id: str | None
+    capture_date: datetime | None
+    target_uri: str | None
+    payload_digest: str | None
+    etag: str | None
+    last_modified: str | None
+
+
+def held_articles(engine: Engine, outlet: str) -> list[Held]:
+    """Every article of the outlet, with its last full capture (for conditional requests
+    and revisit records)."""
+    last = (select(C.c.article_id, func.max(C.c.fetched_at).label("at"))
+            .where(C.c.kind == "response").group_by(C.c.article_id).subquery())
+    R = schema.captures
+    query = (select(A.c.canonical_url, A.c.url, A.c.status, A.c.published_utc,
+                    A.c.first_seen, A.c.last_checked, C.c.capture_id, R.c.date,
+                    R.c.target_uri, R.c.payload_digest, C.c.etag, C.c.last_modified)
+             .select_from(A).outerjoin(last, last.c.article_id == A.c.id)
+             .outerjoin(C, (C.c.article_id == A.c.id) & (C.c.fetched_at == last.c.at)
+                        & (C.c.kind == "response"))
+             .outerjoin(R, R.c.record_id == C.c.capture_id)
+             .where(A.c.outlet == outlet))
+    with engine.connect() as conn:
+        return [Held(*tuple(row)) for row in conn.execute(query)]
+
+
+def versions(conn: Connection, article_id: int) -> list[dict[str, Any]]:
+    rows = conn.execute(select(V).where(V.c.article_id == article_id).order_by(V.c.version))
+    return [dict(r._mapping) for r in rows]
+
+
+def events(conn: Connection, article_id: int) -> list[dict[str, Any]]:
+    rows = conn.execute(select(E).where(E.c.article_id == article_id).order_by(E.c.at, E.c.id))
+    return [dict(r._mapping) for r in rows]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One capture in an article's timeline, for rebuilding its versions."""
+
+    capture_id: str
+    at: datetime
+    kind: str  # response | revisit | gone | miss
+    title: str | None = None
+    body: tuple[str, ...] = ()
+    text_key: str | None = None
+
+
+def rebuild_versions(conn: Connection, article_id: int, timeline: list[Step]) -> int:
+    """Replace the article's versions and edit events by replaying its captures in order
+    (after re-extraction). Deletions and reappearances are facts of the responses and stay.
+    Returns the number of versions."""
+    conn.execute(V.delete().where(V.c.article_id == article_id))
+    conn.execute(E.delete().where((E.c.article_id == article_id) & (E.c.kind == "edited")))
+    current: dict[str, Any] | None = None
+    for step in sorted(timeline, key=lambda s: s.at):
+        if step.kind == "revisit" and current is not None:
+            current |= {"last_confirmed": step.at, "last_capture": step.capture_id}
+        if step.kind != "response":
+            continue
+        digest = version_hash(step.title, list(step.body))
+        if current is not None and current["version_sha256"] == digest:
+            current |= {"last_confirmed": step.at, "last_capture": step.capture_id}
+        else:
+            if current is not None:
+                conn.execute(insert(V).values(**current))
+                _event(conn, article_id, "edited", step.at, step.capture_id, {
+                    "from_version": current["version"], "to_version": current["version"] + 1,
+                    "title_changed": (current["title"] or "") != (step.title or "")})
+            current = {"article_id": article_id,
+                       "version": current["version"] + 1 if current else 1,
+                       "title": step.title, "body": "\n\n".join(step.body),
+                       "version_sha256": digest, "first_seen": step.at,
+                       "last_confirmed": step.at, "first_capture": step.capture_id,
+                       "last_capture": step.capture_id, "text_key": step.text_key}
+        conn.execute(update(C).where(C.c.capture_id == step.capture_id).values(
+            version=current["version"]))
+    if current is None:
+        return 0
+    conn.execute(insert(V).values(**current))
+    conn.execute(update(A).where(A.c.id == article_id).values(current_version=current["version"]))
+    return int(current["version"])

@@ -1,0 +1,91 @@
+"""The ``objects`` table: each stored object's key, size, SHA-256, ETag and upload time.
+
+Written by the spool (`pipelines.store.spool`) from the crawl's reactor thread and from its
+upload threads; read by ``newsvault sync`` and ``newsvault verify``. Plain values in, rows
+out: nothing here knows about stores.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, RowMapping, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from catalog import schema
+
+OBJ = schema.objects
+STATUSES = ("spooled", "stored", "quarantined")
+
+
+def kind_of(key: str) -> str:
+    """``warc``, ``text`` or ``provenance``, from the key's layout."""
+    if key.endswith(".provenance.json"):
+        return "provenance"
+    return key.split("/", 1)[0]
+
+
+def outlet_of(key: str) -> str:
+    """The outlet segment of a key (``warc/<outlet>/...``, ``text/<outlet>/...``)."""
+    parts = key.split("/")
+    return parts[1] if len(parts) > 2 else ""
+
+
+def get(engine: Engine, key: str) -> RowMapping | None:
+    """The row for ``key``, or None."""
+    with engine.connect() as conn:
+        return conn.execute(select(OBJ).where(OBJ.c.key == key)).mappings().first()
+
+
+def add_spooled(engine: Engine, key: str, size: int, sha256: str) -> RowMapping:
+    """Record an object written to the spool; returns the row now in the catalog, which
+    is an older one if the key was recorded before (the caller compares digests)."""
+    row = {"key": key, "kind": kind_of(key), "outlet": outlet_of(key), "size": size,
+           "sha256": sha256, "status": "spooled", "spooled_at": datetime.now(UTC)}
+    try:
+        with engine.begin() as conn:
+            conn.execute(insert(OBJ).values(**row))
+    except IntegrityError:
+        pass  # recorded already (by another process, or an earlier try): the caller decides
+    found = get(engine, key)
+    assert found is not None
+    return found
+
+
+def mark_stored(engine: Engine, key: str, values: Mapping[str, Any]) -> None:
+    """The store's copy is confirmed: ``values`` has size, etag, store, verified_by,
+    stored_at and retain_until."""
+    with engine.begin() as conn:
+        conn.execute(update(OBJ).where(OBJ.c.key == key).values(
+            status="stored", error=None, **values))
+
+
+def mark_quarantined(engine: Engine, key: str, error: str) -> None:
+    """The spooled copy no longer matches its recorded SHA-256 and was set aside."""
+    with engine.begin() as conn:
+        conn.execute(update(OBJ).where(OBJ.c.key == key).values(status="quarantined", error=error))
+
+
+def spooled(engine: Engine) -> list[RowMapping]:
+    """Rows still waiting for their upload to be confirmed."""
+    with engine.connect() as conn:
+        return list(conn.execute(select(OBJ).where(OBJ.c.status == "spooled")
+                                 .order_by(OBJ.c.key)).mappings())
+
+
+def listing(engine: Engine, outlet: str | None = None) -> list[RowMapping]:
+    """Every object row (of one outlet), in key order."""
+    query = select(OBJ).order_by(OBJ.c.key)
+    if outlet:
+        query = query.where(OBJ.c.outlet == outlet)
+    with engine.connect() as conn:
+        return list(conn.execute(query).mappings())
+
+
+def counts(engine: Engine) -> dict[str, int]:
+    """Objects per status."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(OBJ.c.status, func.count()).group_by(OBJ.c.status)).all()
+    return {**dict.fromkeys(STATUSES, 0), **{str(s): int(n) for s, n in rows}}

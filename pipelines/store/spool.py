@@ -1,0 +1,276 @@
+"""SpooledStore: every object goes to a local spool first, and is uploaded from there.
+
+Nothing is lost when the store fails: an object is durable on local disk before the crawl
+moves on, and its local copy is deleted only after the store's copy is confirmed.
+
+Layout, under ``<home>/spool/``::
+
+    upload/<key>              objects waiting for their upload (read-only files)
+    upload/.tmp/              documents being written (renamed into place when complete)
+    upload-quarantine/<key>   spooled copies whose SHA-256 changed on disk: never uploaded
+                              again, kept for inspection
+
+The catalog's ``objects`` table is the journal: a row with the SHA-256 computed when the
+bytes were made is written before the upload is queued; the upload is checked against it,
+and the row becomes ``stored`` (with ETag, upload time and how the copy was confirmed)
+after the store confirms its copy. Uploads hold an exclusive ``flock`` on the spooled file,
+so several processes can sync one spool without uploading anything twice.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import hashlib
+import logging
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from catalog import objects
+from pipelines.storage import (
+    ObjectInfo,
+    SpoolCorrupt,
+    Store,
+    StoredObject,
+    StoreError,
+    check_key,
+    sha256_file,
+)
+from pipelines.store.options import SpoolSettings
+from pipelines.store.uploader import Uploader
+
+logger = logging.getLogger(__name__)
+TMP = ".tmp"
+
+
+class SpooledStore:
+    """A `Store` that writes to the spool and uploads to ``remote`` in the background."""
+
+    def __init__(self, remote: Store, settings: SpoolSettings, engine: Engine) -> None:
+        self.remote, self.settings, self.engine = remote, settings, engine
+        self.uri = remote.uri
+        self.dir = settings.directory
+        self.quarantine = self.dir.parent / f"{self.dir.name}-quarantine"
+        (self.dir / TMP).mkdir(parents=True, exist_ok=True)
+        self.uploader = Uploader(self.upload, settings)
+
+    def path(self, key: str) -> Path:
+        """Where ``key`` is (or would be) spooled."""
+        return self.dir / check_key(key)
+
+    # -- writing: spool, record, queue ---------------------------------------------------
+
+    def put_bytes(self, key: str, data: bytes) -> StoredObject:
+        """Spool a document and queue its upload; returns once it is durable locally."""
+        digest = hashlib.sha256(data).hexdigest()
+        target = self.path(key)
+        if self._known(key, digest, len(data)) is None and not target.exists():
+            tmp = self.dir / TMP / f"{os.getpid()}-{uuid.uuid4().hex}"
+            with tmp.open("wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            self._place(tmp, target)
+        return self._spooled(key, digest, len(data))
+
+    def put_file(self, key: str, path: Path, sha256: str | None = None) -> StoredObject:
+        """Move a closed file into the spool and queue its upload. ``sha256`` (known when the
+        file was written) saves a read of the file."""
+        digest = sha256 or sha256_file(path)
+        size = path.stat().st_size
+        if self._known(key, digest, size) is not None:
+            path.unlink()  # stored already, with these bytes
+            return self._spooled(key, digest, size)
+        self._place(path, self.path(key))
+        return self._spooled(key, digest, size)
+
+    def _known(self, key: str, digest: str, size: int) -> StoredObject | None:
+        """The stored object if ``key`` was uploaded before with these bytes; an error if it
+        is known with other bytes; None if it still has to be spooled."""
+        row = objects.get(self.engine, key)
+        if row is None or row["status"] == "quarantined":
+            return None
+        if row["sha256"] != digest:
+            raise StoreError(f"{key} is archived already with SHA-256 {row['sha256']}, not "
+                             f"{digest}; archived objects are never overwritten")
+        if row["status"] != "stored":
+            return None
+        return StoredObject(key, size, digest, row["etag"], row["stored_at"],
+                            row["verified_by"], row["retain_until"])
+
+    def _place(self, source: Path, target: Path) -> None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.chmod(source, 0o444)
+        try:
+            os.link(source, target)  # fails if the key is spooled already: never overwrite
+        except FileExistsError:
+            if sha256_file(target) != sha256_file(source):
+                raise StoreError(f"{target} is spooled already with other bytes; archived "
+                                 "objects are never overwritten") from None
+        except OSError as exc:  # another file system: copy, then link the complete copy
+            if exc.errno != errno.EXDEV:
+                raise
+            tmp = self.dir / TMP / f"{os.getpid()}-{uuid.uuid4().hex}"
+            shutil.copyfile(source, tmp)
+            self._place(tmp, target)
+        source.unlink()
+
+    def _spooled(self, key: str, digest: str, size: int) -> StoredObject:
+        row = objects.add_spooled(self.engine, key, size, digest)
+        if row["sha256"] != digest:
+            raise StoreError(f"{key} is archived already with SHA-256 {row['sha256']}, not "
+                             f"{digest}; archived objects are never overwritten")
+        if row["status"] == "stored":
+            return StoredObject(key, size, digest, row["etag"], row["stored_at"],
+                                row["verified_by"], row["retain_until"])
+        self.uploader.submit(key)
+        return StoredObject(key, size, digest, None, row["spooled_at"], "spooled")
+
+    # -- uploading -----------------------------------------------------------------------
+
+    @contextmanager
+    def claim(self, key: str) -> Iterator[Path | None]:
+        """The spooled file, locked against other uploaders; None if it is gone or taken."""
+        path = self.path(key)
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except FileNotFoundError:
+            yield None
+            return
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                yield None
+                return
+            try:  # still the file at that path (not one uploaded and deleted meanwhile)?
+                same = os.fstat(fd).st_ino == os.stat(path).st_ino
+            except FileNotFoundError:
+                same = False
+            yield path if same else None
+        finally:
+            os.close(fd)
+
+    def upload(self, key: str) -> StoredObject | None:
+        """Upload one spooled object, confirm it, record it, delete the local copy."""
+        with self.claim(key) as path:
+            if path is None:
+                return None
+            row = objects.get(self.engine, key)
+            if row is None:  # spooled, then the process died before the catalog write
+                row = objects.add_spooled(self.engine, key, path.stat().st_size,
+                                          sha256_file(path))
+            try:
+                stored = self.remote.put_file(key, path, row["sha256"])
+            except SpoolCorrupt as exc:
+                self._set_aside(key, path, str(exc))
+                raise
+            self._record(stored)
+            return stored
+
+    def _record(self, stored: StoredObject) -> None:
+        objects.mark_stored(self.engine, stored.key, {
+            "size": stored.size, "etag": stored.etag, "store": self.remote.uri,
+            "verified_by": stored.verified_by, "stored_at": stored.stored_at,
+            "retain_until": stored.retain_until})
+
+    def _set_aside(self, key: str, path: Path, error: str) -> None:
+        target = self.quarantine / key
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, target)
+        objects.mark_quarantined(self.engine, key, error)
+        logger.error("%s: %s; set aside in %s", key, error, target)
+
+    def pending(self) -> list[str]:
+        """Keys of the objects in the spool."""
+        if not self.dir.is_dir():
+            return []
+        return sorted(p.relative_to(self.dir).as_posix() for p in self.dir.rglob("*")
+                      if p.is_file() and p.relative_to(self.dir).parts[0] != TMP)
+
+    def resume(self) -> int:
+        """Queue everything left in the spool by earlier runs; returns how many. Catalog
+        rows left ``spooled`` whose file is gone (the process died between the upload and
+        the catalog write) are settled from the store."""
+        keys = self.pending()
+        for key in keys:
+            self.uploader.submit(key)
+        waiting = set(keys)
+        for row in objects.spooled(self.engine):
+            if row["key"] not in waiting and not self.path(row["key"]).exists():
+                self._settle(row["key"], row["sha256"])
+        return len(keys)
+
+    def _settle(self, key: str, sha256: str) -> None:
+        info = self.remote.stat(key)
+        if info is not None and info.sha256 is None:  # a store that keeps no digest: read it
+            tmp = self.dir / TMP / f"{os.getpid()}-{uuid.uuid4().hex}"
+            try:
+                self.remote.download(key, tmp)
+                info = replace(info, sha256=sha256_file(tmp))
+            finally:
+                tmp.unlink(missing_ok=True)
+        if info is None or info.sha256 != sha256:
+            logger.error("%s is in the catalog as spooled but neither in the spool nor in %s: "
+                         "run `newsvault verify`", key, self.uri)
+            return
+        self._record(StoredObject(key, info.size, sha256, info.etag, datetime.now(UTC),
+                                  "head"))
+
+    def close(self) -> dict[str, int]:
+        """Finish the uploads; the counts for the run's stats (``spooled``: objects still
+        waiting in the spool, to be uploaded by the next crawl or ``newsvault sync``)."""
+        report = self.uploader.close()
+        left = len(self.pending())
+        if left:
+            logger.warning("%d objects could not be uploaded to %s and stay in the spool %s: "
+                           "the next crawl or `newsvault sync` uploads them", left, self.uri,
+                           self.dir)
+        return {"newsvault/storage/uploaded": report.uploaded,
+                "newsvault/storage/retries": report.retries,
+                "newsvault/storage/failed": len(report.failed),
+                "newsvault/storage/spooled": left}
+
+    # -- reading: the spool first, then the store ----------------------------------------
+
+    def get_bytes(self, key: str) -> bytes:
+        try:
+            return self.path(key).read_bytes()
+        except FileNotFoundError:
+            return self.remote.get_bytes(key)
+
+    def read_range(self, key: str, offset: int, length: int) -> bytes:
+        try:
+            with self.path(key).open("rb") as fh:
+                fh.seek(offset)
+                return fh.read(length)
+        except FileNotFoundError:
+            return self.remote.read_range(key, offset, length)
+
+    def exists(self, key: str) -> bool:
+        return self.path(key).is_file() or self.remote.exists(key)
+
+    def stat(self, key: str) -> ObjectInfo | None:
+        try:
+            return ObjectInfo(key, self.path(key).stat().st_size)
+        except FileNotFoundError:
+            return self.remote.stat(key)
+
+    def download(self, key: str, path: Path) -> None:
+        try:
+            shutil.copyfile(self.path(key), path)
+        except FileNotFoundError:
+            self.remote.download(key, path)
+
+    def keys(self, prefix: str = "") -> Iterator[str]:
+        """Keys in the store and in the spool, each once."""
+        spooled = [k for k in self.pending() if k.startswith(prefix)]
+        yield from sorted(set(self.remote.keys(prefix)) | set(spooled))
