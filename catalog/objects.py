@@ -89,3 +89,9 @@ def counts(engine: Engine) -> dict[str, int]:
     with engine.connect() as conn:
         rows = conn.execute(select(OBJ.c.status, func.count()).group_by(OBJ.c.status)).all()
     return {**dict.fromkeys(STATUSES, 0), **{str(s): int(n) for s, n in rows}}
+
+
+def outlets(engine: Engine) -> list[str]:
+    """Outlets that have objects in the catalog."""
+    with engine.connect() as conn:
+        return sorted(conn.execute(select(OBJ.c.outlet).distinct()).scalars())

@@ -152,9 +152,9 @@ def settle_run(engine: Engine, run: Mapping[str, Any], note: str | None,
     """A supervisor's last word on a run it started in a child process; returns its status.
 
     ``stats`` are merged into the run's stats and ``note`` (e.g. the last lines the child
-    wrote to stderr) is appended to its error. A run the child left ``running`` (killed) is
-    closed with ``run["status"]``; a run the child never recorded (it died before the spider
-    opened) is recorded from ``run`` (the ``runs`` columns).
+    wrote to stderr) is appended to its error, unless it ended ok. A run the child left
+    ``running`` (killed) is closed with ``run["status"]``; a run the child never recorded
+    (it died before the spider opened) is recorded from ``run`` (the ``runs`` columns).
     """
     t = schema.runs
     with engine.begin() as conn:
@@ -162,7 +162,7 @@ def settle_run(engine: Engine, run: Mapping[str, Any], note: str | None,
             t.c.id == run["id"])).first()
         if row is None:
             at = now()
-            conn.execute(insert(t).values(**{"started_at": at, "finished_at": at, **run,
+            conn.execute(insert(t).values(**{"started_at": at, **run, "finished_at": at,
                                               "stats": dict(stats), "error": _join(
                                                   run.get("error"), note)}))
             return str(run["status"])
@@ -172,7 +172,7 @@ def settle_run(engine: Engine, run: Mapping[str, Any], note: str | None,
             status = run["status"]
             values.update(status=status, finished_at=now(),
                           error=_join(run.get("error"), note))
-        elif note:
+        elif note and status != "ok":  # e.g. SIGTERM while it exited after an ok run
             values["error"] = _join(row.error, note)
         conn.execute(update(t).where(t.c.id == run["id"]).values(**values))
         return str(status)

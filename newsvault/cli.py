@@ -5,7 +5,18 @@ from __future__ import annotations
 import click
 
 from newsvault import __version__
-from newsvault.commands import archive, check, crawl, demo, history, schedule
+from newsvault.commands import (
+    archive,
+    browse,
+    check,
+    crawl,
+    demo,
+    export,
+    history,
+    schedule,
+    sync,
+    verify,
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -14,13 +25,23 @@ def cli() -> None:
     """Archive what news outlets publish, to evidentiary standard."""
 
 
-for module in (crawl, demo, check, archive, history, schedule):
+for module in (crawl, demo, check, archive, history, schedule, sync, verify, browse,
+               export):
     for command in module.COMMANDS:
         cli.add_command(command)
 
 
 def main() -> None:
-    cli()
+    from sqlalchemy.exc import OperationalError
+
+    try:
+        cli()
+    except OperationalError as exc:
+        # The catalog is down or misconfigured: one line that names the setting to fix.
+        reason = str(exc.orig).splitlines()[0] if exc.orig else str(exc).splitlines()[0]
+        click.echo(f"newsvault: cannot use the catalog ({reason}); check NEWSVAULT_CATALOG "
+                   "and that its database is running", err=True)
+        raise SystemExit(1) from None
 
 
 if __name__ == "__main__":

@@ -53,6 +53,7 @@ class Config:
     alert_command: str = ""  # run with an alert's JSON on stdin (split like a shell; no shell)
     alert_webhook: str = ""  # URL POSTed an alert's JSON
     alert_zero_runs: int = 3  # alert when N runs in a row store no new article (0: never)
+    browse_token: str = ""  # required by `newsvault browse` off loopback (Bearer or ?token=)
 
     @property
     def storage_uri(self) -> str:

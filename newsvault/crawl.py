@@ -7,6 +7,7 @@ demo start ``newsvault crawl`` as a child process for each run.
 from __future__ import annotations
 
 import os
+import sys
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -108,8 +109,17 @@ def _crawl(cls: Any, spider_args: dict[str, Any], config: Config, settings: Any,
         why = getattr(crawler, "newsvault_error", "see the log")
         return CrawlResult(run_id, "failed", f"the crawl did not start: {why} "
                            f"({log_dir / (run_id + '.log')})", {}, time.monotonic() - started)
-    stats = crawler.stats.get_stats() if crawler.stats else {}
+    stats = {**(crawler.stats.get_stats() if crawler.stats else {}), **run.storage_stats}
+    warn_spooled(stats.get("newsvault/storage/spooled", 0), config)
     return CrawlResult(run_id, run.status, run.error, stats, time.monotonic() - started)
+
+
+def warn_spooled(count: int, config: Config) -> None:
+    """The run succeeded, but some objects could not be uploaded: say so, and what next."""
+    if count:
+        print(f"warning: {count} objects could not be uploaded to {config.storage_uri} and "
+              f"stay in the spool ({config.spool_settings.directory}); the next crawl or "
+              "`newsvault sync` uploads them", file=sys.stderr)
 
 
 def _skipped(config: Config, outlet: str, run_id: str, spider_args: dict[str, Any],

@@ -20,7 +20,6 @@ import json
 import os
 import socket
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -84,6 +83,17 @@ class FileLock(AbstractContextManager["FileLock"]):
         self._fd = fd
         return self
 
+    def probe(self) -> dict[str, Any] | None:
+        """Who holds the lock, without trying to take it (None: no live process does).
+
+        Taking a lock only to look would make a starting holder fail to take it."""
+        holder = _read_holder(self.path)
+        pid = holder.get("pid")
+        if not isinstance(pid, int) or (holder.get("host") == socket.gethostname()
+                                        and not _alive(pid)):
+            return None  # released, or its holder was killed (SIGKILL leaves the details)
+        return holder
+
     def release(self) -> None:
         """Let go (safe to call twice); the details are cleared so they never mislead."""
         fd, self._fd = self._fd, None
@@ -105,6 +115,16 @@ def _read_holder(path: Path) -> dict[str, Any]:
     except (OSError, ValueError):
         return {}
     return value if isinstance(value, dict) else {}
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def advisory_key(name: str) -> int:
@@ -129,7 +149,9 @@ class AdvisoryLock(AbstractContextManager["AdvisoryLock"]):
 
     def acquire(self) -> AdvisoryLock:
         """Take the lock at once, or raise AlreadyHeld naming the holder."""
-        label = f"newsvault {self.holder.get('run_id') or self.name}"[:63]
+        # What the next comer learns about the holder (pg_stat_activity; 63 characters).
+        label = (f"newsvault {self.holder.get('run_id') or self.name} "
+                 f"{self.holder.get('trigger') or '-'} {os.getpid()}")[:63]
         engine = create_engine(self.url, poolclass=NullPool,
                                connect_args={"application_name": label})
         conn = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
@@ -153,10 +175,22 @@ class AdvisoryLock(AbstractContextManager["AdvisoryLock"]):
             {"hi": unsigned >> 32, "lo": unsigned & 0xFFFFFFFF}).first()
         if row is None:
             return {}
-        name = str(row.application_name or "")
-        run_id = name.removeprefix("newsvault ") if name.startswith("newsvault ") else None
-        return {"run_id": run_id, "host": str(row.client_addr or "") or None,
-                "since": row.backend_start.isoformat(timespec="seconds")}
+        parts = str(row.application_name or "").split()
+        holder: dict[str, Any] = {"host": str(row.client_addr or "") or None,
+                                  "since": row.backend_start.isoformat(timespec="seconds")}
+        if len(parts) == 4 and parts[0] == "newsvault":
+            holder.update(run_id=parts[1], trigger=None if parts[2] == "-" else parts[2],
+                          pid=int(parts[3]) if parts[3].isdigit() else None)
+        return holder
+
+    def probe(self) -> dict[str, Any] | None:
+        """Who holds the lock, without trying to take it (None: nobody does)."""
+        engine = create_engine(self.url, poolclass=NullPool)
+        try:
+            with engine.connect() as conn:
+                return self._holder(conn) or None
+        finally:
+            engine.dispose()
 
     def release(self) -> None:
         """Let go (safe to call twice)."""

@@ -11,6 +11,7 @@ supervisor, which then stops its children cleanly.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -112,10 +113,8 @@ class Child:
 
     def _signal(self, send: Callable[[int, int], None], signum: int) -> None:
         assert self._proc is not None
-        try:
+        with contextlib.suppress(ProcessLookupError):  # it has just ended
             send(self._proc.pid, signum)
-        except ProcessLookupError:
-            pass  # it has just ended
 
     def wait(self) -> Outcome:
         """Wait for the end, enforcing the time limit and the grace period."""

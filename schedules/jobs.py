@@ -30,9 +30,9 @@ EXIT_OK, EXIT_SKIPPED = 0, 75  # newsvault.crawl's exit codes
 ENTRY_STAT, EXIT_STAT = "newsvault/schedule/entry", "newsvault/schedule/exit_code"
 
 
-def new_run_id() -> str:
+def new_run_id(at: datetime | None = None) -> str:
     """The same sortable form as the crawl's own run ids: ``20261122T024400Z-3f9a1c``."""
-    return f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+    return f"{at or datetime.now(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,7 @@ class Firing:
     entry: Entry
     trigger: str
     run_id: str
+    at: datetime
 
 
 class Runner:
@@ -58,7 +59,8 @@ class Runner:
 
     def run(self, entry: Entry, trigger: str) -> Outcome | None:
         """Run the entry's crawl to its end; None when the runner is stopping."""
-        firing = Firing(entry, trigger, new_run_id())
+        at = datetime.now(UTC)
+        firing = Firing(entry, trigger, new_run_id(at), at)
         argv = [sys.executable, "-m", "newsvault", "crawl", *entry.argv(),
                 "--trigger", trigger, "--run-id", firing.run_id]
         child = Child(argv, self.env, Limits(entry.time_limit, self.grace),
@@ -66,10 +68,10 @@ class Runner:
         with self._idle:
             if self.stopping:
                 return None
+            child.start()  # under the lock, so stop_all() never misses a child being started
             self._active += 1
             self._children.add(child)
         try:
-            child.start()
             outcome = child.wait()
             with self._idle:
                 self._children.discard(child)
@@ -125,6 +127,7 @@ def _row(firing: Firing, outcome: Outcome, pid: int | None, host: str) -> dict[s
     entry = firing.entry
     return {"id": firing.run_id, "outlet": entry.outlet, "edition": entry.edition,
             "trigger": firing.trigger, "status": "interrupted" if stopped else "failed",
+            "started_at": firing.at,
             "host": host, "pid": pid, "args": dict(entry.options),
             "software": f"newsvault/{__version__}",
             "error": f"the crawl process ended with exit code {outcome.returncode} "

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, inspect, text
 
 from catalog import queries
 from newsvault.config import Config
-from newsvault.locks import AlreadyHeld, describe, lock_for
+from newsvault.locks import describe, lock_for
 from schedules.jobs import ENTRY_STAT
 from schedules.runner import JOBS_TABLE
 from schedules.spec import Entry, Schedule
@@ -70,10 +70,6 @@ def job_rows(engine: Engine, schedule: Schedule) -> list[dict[str, Any]]:
 
 
 def daemon_state(config: Config) -> str:
-    """``running (pid ...)`` or ``not running``, by trying the daemon's lock."""
-    try:
-        lock = lock_for(config, "scheduler").acquire()
-    except AlreadyHeld as busy:
-        return f"running ({describe(busy.holder)})"
-    lock.release()
-    return "not running"
+    """``running (pid ...)`` or ``not running``, from the daemon's lock (left untaken)."""
+    holder = lock_for(config, "scheduler").probe()
+    return f"running ({describe(holder)})" if holder is not None else "not running"

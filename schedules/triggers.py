@@ -23,8 +23,8 @@ def cron_fields(expr: str) -> dict[str, str]:
     """Crontab fields by APScheduler name; 6 fields mean seconds first."""
     parts = expr.split()
     if len(parts) not in (5, 6):
-        raise ValueError(f"{expr!r} has {len(parts)} fields; write 5 (minute hour day month "
-                         "weekday, as in crontab) or 6 (seconds first)")
+        raise ValueError(f"{len(parts)} fields; write 5 (minute hour day month weekday, as "
+                         "in crontab) or 6 (seconds first)")
     names = ("second", *CRON_FIELDS) if len(parts) == 6 else CRON_FIELDS
     fields = dict(zip(names, parts, strict=True))
     fields["day_of_week"] = _DOW_NUMBER.sub(lambda m: _WEEKDAYS[int(m.group(1))],

@@ -121,12 +121,22 @@ def show(ref: str, as_json: bool) -> None:
     console.print()
     console.print(article.get("body") or "")
     console.print()
+    status = article["status"] + (" (edited after publication)" if article["edited"] else "")
+    console.print(f"[bold]status:[/] {status}")
+    for v in article["versions"]:
+        console.print(f"  version {v['version']}: first seen {v['first_seen']}, last confirmed "
+                      f"{v['last_confirmed']} (capture {v['first_capture']})")
+    for e in article["events"]:
+        console.print(f"  {e['at']}: {e['kind']} {e.get('detail') or ''} "
+                      f"(capture {e.get('capture_id')})")
+    for other in article["also_published"]:
+        console.print(f"  also published by {other['outlet']} ({other['similarity']:.0%}): "
+                      f"{other['title']} {other['canonical_url']}")
     for cap in article["captures"]:
         prov = cap.get("provenance") or {}
         warc = prov.get("warc", {})
-        console.print(f"capture {cap['capture_id']} at {cap['fetched_at']}: "
-                      f"{warc.get('filename')} @{warc.get('offset')} "
-                      f"payload sha256 {cap['payload_sha256']}")
+        console.print(f"capture {cap['capture_id']} ({cap['kind']}, HTTP {cap['status']}) at "
+                      f"{cap['fetched_at']}: {warc.get('filename')} @{warc.get('offset')}")
 
 
 @click.command()

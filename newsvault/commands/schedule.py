@@ -9,8 +9,10 @@ from __future__ import annotations
 import logging
 import signal
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
@@ -20,6 +22,9 @@ from newsvault.commands.archive import emit, json_option
 from newsvault.crawl import EXIT_FAILED, EXIT_OK, EXIT_SKIPPED, EXIT_USAGE
 from newsvault.locks import AlreadyHeld, describe, lock_for
 from schedules.spec import Schedule, ScheduleError, load
+
+if TYPE_CHECKING:
+    from schedules.jobs import Runner
 
 file_option = click.option(
     "--file", "path", type=click.Path(dir_okay=False, path_type=Path),
@@ -39,8 +44,13 @@ def load_schedule(path: Path | None) -> Schedule:
 
 
 def log_to_stderr() -> None:
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    """Log lines on stderr, stamped in UTC like every time newsvault records."""
+    handler = logging.StreamHandler(sys.stderr)
+    formatter = logging.Formatter("%(asctime)s.%(msecs)03dZ %(levelname)s %(name)s: "
+                                  "%(message)s", datefmt="%Y-%m-%dT%H:%M:%S")
+    formatter.converter = time.gmtime
+    handler.setFormatter(formatter)
+    logging.basicConfig(level=logging.INFO, handlers=[handler])
 
 
 @click.group()
@@ -133,13 +143,18 @@ def run_now(name: str, path: Path | None) -> None:
     sys.exit(_worst(codes))
 
 
-def _stop_on_signals(runner: Any) -> Any:
+def _stop_on_signals(runner: Runner) -> Callable[[], None]:
     """SIGINT/SIGTERM stop the child cleanly; returns a function restoring the handlers."""
     def handler(_signum: int, _frame: Any) -> None:
         runner.stop_all("shutdown")
 
     previous = {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}
-    return lambda: [signal.signal(s, h) for s, h in previous.items()]
+
+    def restore() -> None:
+        for signum, old in previous.items():
+            signal.signal(signum, old)
+
+    return restore
 
 
 def _worst(codes: list[int]) -> int:

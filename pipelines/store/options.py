@@ -47,5 +47,5 @@ class SpoolSettings:
     backoff: float = 0.5  # seconds before the first retry; doubled each time, with jitter
     max_backoff: float = 8.0
     workers: int = 4  # objects uploaded at once
-    trip_after: int = 3  # consecutive objects that failed every try: pause uploads
+    trip_after: int = 3  # consecutive failed tries (any object): pause uploads
     cooldown: float = 30.0  # seconds uploads stay paused before the next try

@@ -13,7 +13,9 @@ Every upload is confirmed before the caller may delete its local copy:
   The local digests are computed in a second thread while the upload runs.
 - Then a HEAD compares the server's checksum with the local one (the composite of the part
   digests for a multipart object). A service that reports no checksum is checked by size and
-  MD5 ETag; one with opaque ETags (SSE-KMS) is read back and re-hashed.
+  MD5 ETag; one with opaque ETags (SSE-KMS) is read back and re-hashed. (A document whose
+  ``PutObject`` answer already echoes our SHA-256 needs no HEAD, unless a retention or
+  ``verify=readback`` must be confirmed too.)
 """
 
 from __future__ import annotations
@@ -117,7 +119,8 @@ class S3Store:
         if not self._conditional and self.exists(key):
             return self._existing(key, digest, data)
         try:
-            self.client.put_object(**args, **({"IfNoneMatch": "*"} if self._conditional else {}))
+            answer = self.client.put_object(
+                **args, **({"IfNoneMatch": "*"} if self._conditional else {}))
         except Exception as exc:
             if _code(exc) in _CONFLICT or _status(exc) == 412:
                 return self._existing(key, digest, data)
@@ -125,6 +128,13 @@ class S3Store:
                 self._conditional = False  # the service has no conditional writes: HEAD first
                 return self._put_small(key, data, digest)
             raise
+        if (answer.get("ChecksumSHA256") == digest.sha256_b64 and self.options.verify == "auto"
+                and not self.options.retention_mode):
+            # The server checked our SHA-256 against the bytes it stored, and says so: a
+            # HEAD would add a request per document and nothing else.
+            return StoredObject(key, digest.size, digest.sha256,
+                                (answer.get("ETag") or "").strip('"') or None,
+                                datetime.now(UTC), "sha256")
         return self._confirm(key, digest, data)
 
     def _put_large(self, key: str, path: Path, part: int, sha256: str | None) -> StoredObject:
@@ -277,9 +287,16 @@ class S3Store:
         return bytes(body.read())
 
     def download(self, key: str, path: Path) -> None:
-        """Copy the object to a local file (ranged GETs in parallel for large objects)."""
-        self.client.download_file(self.bucket, self.full_key(key), str(path),
-                                  Config=self.transfer)
+        """Copy the object to a local file (one GET; FileNotFoundError if it is absent)."""
+        try:
+            body = self.client.get_object(Bucket=self.bucket, Key=self.full_key(key))["Body"]
+        except Exception as exc:
+            if _status(exc) == 404:
+                raise FileNotFoundError(f"{key} is not in {self.uri}") from None
+            raise
+        with path.open("wb") as out:
+            for chunk in body.iter_chunks(1 << 20):
+                out.write(chunk)
 
     def keys(self, prefix: str = "") -> Iterator[str]:
         """Every key under ``prefix`` (relative to the store's prefix), in key order."""

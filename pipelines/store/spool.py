@@ -179,7 +179,8 @@ class SpooledStore:
     def _record(self, stored: StoredObject) -> None:
         objects.mark_stored(self.engine, stored.key, {
             "size": stored.size, "etag": stored.etag, "store": self.remote.uri,
-            "verified_by": stored.verified_by, "stored_at": stored.stored_at,
+            # the upload time is when the store's copy was confirmed, which is now
+            "verified_by": stored.verified_by, "stored_at": datetime.now(UTC),
             "retain_until": stored.retain_until})
 
     def _set_aside(self, key: str, path: Path, error: str) -> None:

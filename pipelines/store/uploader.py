@@ -7,9 +7,10 @@ Policy (`SpoolSettings`):
   boto3's own retries (standard mode, 3 tries) sit inside each attempt;
 - a `StoreError` (an object that exists with other bytes, a spool copy that changed on
   disk, a bucket without Object Lock) is not retried: retrying cannot fix it;
-- after ``trip_after`` consecutive objects failed every attempt, uploads pause for
-  ``cooldown`` seconds: during an outage the crawl goes on at full speed, and what it makes
-  stays in the spool instead of every object waiting through its own retries.
+- after ``trip_after`` consecutive failed attempts (with no success between them, across
+  all workers), uploads pause for ``cooldown`` seconds: during an outage the crawl goes on
+  at full speed, and what it makes stays in the spool instead of every object waiting
+  through its own retries.
 
 Whatever is not uploaded stays in the spool for the next crawl or ``newsvault sync``.
 """
@@ -122,10 +123,13 @@ class Uploader:
     def _run(self, key: str) -> None:
         error: Exception | None = None
         for attempt in range(1, self.settings.attempts + 1):
-            if not self.breaker.allow():
+            if not self.breaker.allow():  # paused: leave it in the spool
                 with self.lock:
                     self.report.deferred.add(key)
                 return
+            if attempt > 1:
+                with self.lock:
+                    self.report.retries += 1
             try:
                 done = self.work(key)
             except StoreError as exc:  # retrying cannot fix it
@@ -134,11 +138,10 @@ class Uploader:
                 return
             except Exception as exc:
                 error = exc
+                self.breaker.failure()
                 logger.warning("upload of %s failed (attempt %d of %d): %s", key, attempt,
                                self.settings.attempts, exc)
-                if attempt < self.settings.attempts:
-                    with self.lock:
-                        self.report.retries += 1
+                if attempt < self.settings.attempts and self.breaker.allow():
                     self.sleep(backoff(self.settings, attempt))
                 continue
             self.breaker.success()
@@ -146,7 +149,6 @@ class Uploader:
                 self.report.uploaded += done is not None  # None: another uploader had it
                 self.report.failed.pop(key, None)
             return
-        self.breaker.failure()
         if error is not None:
             self._failed(key, error)
 

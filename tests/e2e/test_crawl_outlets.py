@@ -6,27 +6,49 @@ import hashlib
 import json
 import subprocess
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
 
 from tests.conftest import ROOT, Home
+from tests.e2e import damage, outage
 from tests.e2e.archive import provenance, read_warcs, rows, warcio_check
 
 OUTLETS = ("sana", "prensa_latina", "emirates_voice")
 SCHEMA = json.loads((ROOT / "docs" / "provenance.schema.json").read_text())
 
 
-@pytest.fixture(scope="module")
-def crawled(replica: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """One crawl of every outlet (backfilling all generations) into one archive."""
+@pytest.fixture(scope="module", params=["local", pytest.param("s3", marks=pytest.mark.server)])
+def crawled(request: pytest.FixtureRequest, replica: Any,
+            tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """One crawl of every outlet (backfilling all generations) into one archive: once in
+    a local store, once in S3 (SeaweedFS), where the last crawl runs through an S3 outage
+    (see tests/e2e/outage.py). An S3 archive is then downloaded to where a local one would
+    be, so every test reads both back with the same tools."""
     from tests.conftest import home as make_home
 
     home: Home = make_home.__wrapped__(tmp_path_factory.mktemp("archive"))  # type: ignore[attr-defined]
-    results = {o: home.crawl(o, "--delay", "0", "--since", "2010-01-01",
-                             proxy=replica.proxy_url) for o in OUTLETS}
-    return {"home": home, "results": results, "records": read_warcs(home.store)}
+    seaweed, bucket, lapse = None, "", None
+    if request.param == "s3":
+        seaweed = request.getfixturevalue("seaweed")
+        bucket = seaweed.bucket()
+        home.env.update(seaweed.env(), NEWSVAULT_STORAGE=f"s3://{bucket}/newsvault")
+    args = ("--delay", "0", "--since", "2010-01-01", "--proxy", replica.proxy_url)
+    results = {o: home.crawl(o, *args) for o in OUTLETS[:-1]}
+    if seaweed is not None:  # --delay: the crawl is still going when S3 goes away
+        results[OUTLETS[-1]], lapse = outage.crawl_through_outage(
+            home, seaweed, OUTLETS[-1], "--delay", "0.1", *args[2:])
+    else:
+        results[OUTLETS[-1]] = home.crawl(OUTLETS[-1], *args)
+    verified = home.cli("verify", "--json")
+    if seaweed is not None:
+        assert not home.store.exists(), "with S3 storage nothing is stored locally"
+        seaweed.mirror(bucket, "newsvault", home.store)
+    return {"home": home, "results": results, "records": read_warcs(home.store),
+            "storage": request.param, "seaweed": seaweed, "bucket": bucket,
+            "outage": lapse, "verified": verified}
 
 
 @pytest.mark.slow
@@ -157,3 +179,81 @@ def test_redirect_chain_in_provenance(replica: Any, home: Home) -> None:
     by_id = {r.id.strip("<>").removeprefix("urn:uuid:"): r for r in read_warcs(home.store)}
     hop = by_id[prov["redirects"][0]["record_id"]]
     assert hop.status == 301 and ("Location", new) in hop.http_headers
+
+
+@pytest.mark.slow
+def test_every_object_is_uploaded_confirmed_and_verified(crawled: dict[str, Any]) -> None:
+    """The catalog lists every object with its size, SHA-256, ETag and upload time; the
+    spool is empty; `newsvault verify` re-read all of them from the store and passed."""
+    home: Home = crawled["home"]
+    s3 = crawled["storage"] == "s3"
+    listed = {o["key"]: o for o in rows(home.catalog_url, "SELECT * FROM objects")}
+    caps = rows(home.catalog_url, "SELECT text_key FROM article_captures "
+                                  "WHERE text_key IS NOT NULL")
+    expected = ({f["key"] for f in rows(home.catalog_url, "SELECT key FROM warc_files")}
+                | {c["text_key"] for c in caps}
+                | {c["text_key"].removesuffix(".json") + ".provenance.json" for c in caps})
+    assert set(listed) == expected
+    stored = {p.relative_to(home.store).as_posix() for p in home.store.rglob("*") if p.is_file()}
+    assert stored == expected
+    for key, obj in listed.items():
+        data = (home.store / key).read_bytes()
+        assert obj["status"] == "stored" and obj["stored_at"] is not None
+        assert obj["size"] == len(data) and obj["sha256"] == hashlib.sha256(data).hexdigest()
+        if s3:  # the server checked our SHA-256 (or had it), and a HEAD confirmed its copy
+            assert obj["verified_by"] in ("sha256", "head") and obj["store"].startswith("s3://")
+            assert obj["etag"] == hashlib.md5(data).hexdigest() or obj["verified_by"] == "head"
+        else:
+            assert obj["verified_by"] == "local"
+    assert not outage.spool_keys(home)
+    for run in rows(home.catalog_url, "SELECT outlet, stats FROM runs"):
+        stats = provenance(run["stats"])
+        assert stats["newsvault/storage/failed"] == 0
+        assert stats["newsvault/storage/spooled"] == 0 or (run["outlet"] == OUTLETS[-1] and s3)
+    done = crawled["verified"]
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    *findings, last = [json.loads(line) for line in done.stdout.splitlines()]
+    assert last["ok"] and last["summary"]["ok"] == len(listed) == len(findings)
+    assert {f["key"] for f in findings} == set(listed)
+
+
+@pytest.mark.slow
+def test_an_s3_outage_mid_crawl_loses_nothing(crawled: dict[str, Any]) -> None:
+    """S3 stopped in the middle of a run: the run succeeds with a warning, its objects wait
+    in the spool, and `newsvault sync` uploads every one once S3 is back (the other tests
+    then find every capture of that run in the bucket, intact)."""
+    if crawled["storage"] != "s3":
+        pytest.skip("an outage needs a remote store")
+    home: Home = crawled["home"]
+    lapse: outage.Outage = crawled["outage"]
+    done = crawled["results"][OUTLETS[-1]]
+    assert done.returncode == 0 and " ok: " in done.stdout, done.stderr[-3000:]
+    assert "could not be uploaded" in done.stderr and "newsvault sync" in done.stderr
+    assert lapse.stats["newsvault/storage/spooled"] == len(lapse.spooled) > 0
+    assert lapse.stats["newsvault/storage/uploaded"] > 0  # some made it before the outage
+    assert any(k.startswith("warc/") for k in lapse.spooled)  # the last WARC file at least
+    assert lapse.sync.returncode == 0, lapse.sync.stdout + lapse.sync.stderr
+    assert f"uploaded {len(lapse.spooled)} of {len(lapse.spooled)}" in lapse.sync.stdout
+    held = crawled["seaweed"].objects(crawled["bucket"], "newsvault")
+    assert lapse.spooled <= set(held)
+    warcs = rows(home.catalog_url, "SELECT key FROM warc_files WHERE outlet = :o",
+                 o=OUTLETS[-1])
+    assert len(warcs) >= 2 and {w["key"] for w in warcs} <= set(held)
+
+
+@pytest.mark.slow
+def test_verify_catches_damage(crawled: dict[str, Any], tmp_path: Path,
+                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A one-byte change anywhere, a missing or unexpected object, a catalog claim that no
+    longer holds: each is reported (on a copy of the local archive; in the S3 bucket, which
+    is repaired afterwards)."""
+    home: Home = crawled["home"]
+    if crawled["storage"] == "local":
+        assert damage.assert_every_flip_is_caught(home, tmp_path / "flips") > 60
+        damage.assert_catalog_claims_are_checked(home, tmp_path / "claims")
+        damage.assert_cli_reports_damage(home, tmp_path / "cli")
+    else:
+        for name, value in crawled["seaweed"].env().items():
+            monkeypatch.setenv(name, value)
+        damage.assert_s3_damage_is_reported(home, crawled["seaweed"], crawled["bucket"],
+                                            "newsvault")

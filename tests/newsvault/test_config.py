@@ -34,3 +34,13 @@ def test_settings_round_trip(tmp_path: Path) -> None:
                   file=tmp_path / "none.toml")
     assert config.obey_robots is False
     assert config_from_settings(to_settings(config)) == config
+
+
+def test_env_example_documents_every_setting() -> None:
+    from dataclasses import fields
+
+    from newsvault.config import Config
+
+    example = (Path(__file__).resolve().parents[2] / "deploy" / "env.example").read_text()
+    for f in fields(Config):
+        assert f"NEWSVAULT_{f.name.upper()}=" in example, f"deploy/env.example lacks {f.name}"

@@ -129,3 +129,13 @@ class Seaweed:
                 body = client.get_object(Bucket=bucket, Key=item["Key"])["Body"].read()
                 found[item["Key"][len(base):]] = body
         return found
+
+    def mirror(self, bucket: str, prefix: str, dest: Path) -> int:
+        """Download everything under ``prefix`` into ``dest`` (keys as paths), so that the
+        tests read an S3 archive back with the same tools as a local one."""
+        found = self.objects(bucket, prefix)
+        for key, data in found.items():
+            path = dest / key
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        return len(found)
