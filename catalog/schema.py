@@ -55,7 +55,8 @@ runs = Table(
     Column("outlet", String(64), nullable=False, index=True),
     Column("edition", String(16)),
     Column("trigger", String(16), nullable=False),  # manual | schedule | cron
-    Column("status", String(16), nullable=False),  # running | ok | failed | interrupted
+    # running | ok | failed | interrupted | skipped (outlet busy) | missed (fired too late)
+    Column("status", String(16), nullable=False),
     Column("started_at", UTCDateTime, nullable=False),
     Column("finished_at", UTCDateTime),
     Column("host", String(255)),

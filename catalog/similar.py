@@ -11,7 +11,6 @@ import hashlib
 from collections.abc import Sequence
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash
 from sqlalchemy import Connection, delete, insert, select
 
 from catalog import schema
@@ -34,6 +33,9 @@ def signature(paragraphs: Sequence[str]) -> bytes | None:
     grams = shingles(paragraphs)
     if len(grams) < MIN_SHINGLES:
         return None
+    # Imported here: datasketch pulls in scipy (~0.6 s), needed only where text is extracted.
+    from datasketch import LeanMinHash, MinHash
+
     mh = MinHash(num_perm=PERMUTATIONS, seed=1)
     mh.update_batch(list(grams))
     return bytes(LeanMinHash(mh).hashvalues.astype("<u8").tobytes())

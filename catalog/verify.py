@@ -106,11 +106,20 @@ class Auditor:
         with ThreadPoolExecutor(self.workers, thread_name_prefix="newsvault-verify") as pool:
             found = list(pool.map(self.check, [expected[k] for k in sorted(expected)]))
         prefixes = [f"warc/{outlet}/", f"text/{outlet}/"] if outlet else [""]
-        found += [Finding(key, objects.kind_of(key), objects.outlet_of(key), "unexpected",
-                          ["in the store, but the catalog does not list it"])
-                  for prefix in prefixes for key in self.store.keys(prefix)
-                  if key not in expected]
+        for prefix in prefixes:
+            found += self.unexpected(prefix, expected)
         return found
+
+    def unexpected(self, prefix: str, expected: dict[str, Expect]) -> list[Finding]:
+        """Keys under ``prefix`` in the store that the catalog does not list."""
+        try:
+            return [Finding(key, objects.kind_of(key), objects.outlet_of(key), "unexpected",
+                            ["in the store, but the catalog does not list it"])
+                    for key in self.store.keys(prefix) if key not in expected]
+        except Exception as exc:  # the listing failed: say so, as a finding
+            return [Finding(f"{prefix}*", "listing", objects.outlet_of(prefix + "x/x"),
+                            "unreadable", [f"listing {self.store.uri}/{prefix} failed: "
+                                           f"{type(exc).__name__}: {exc}"])]
 
     def check(self, exp: Expect) -> Finding:
         """The verdict on one listed object."""

@@ -135,8 +135,7 @@ class RunExtension:
         assert stats is not None
         values = jsonable(stats.get_stats())
         status, error = run_outcome(spider, values, reason)
-        run.close(status, {"finish_reason": reason, **values,
-                           "warc_files": list(run.warc_files)}, error)
+        run.close(status, {"finish_reason": reason, **values}, error)
         run.status, run.error = status, error
         logger.info("run %s %s%s", run.info.run_id, status, f": {error}" if error else "")
 

@@ -94,6 +94,10 @@ class OutletSpider(scrapy.Spider):
         """Hosts of the selected editions: ``--base-url`` stands in for them."""
         return {urlsplit(base).hostname or "" for _, base in self.selected_editions(raw=True)}
 
+    def mirrored(self, url: str) -> bool:
+        """Whether a URL is served by the mirror (``--base-url``)."""
+        return urlsplit(url).netloc == urlsplit(self.options.base_url or "").netloc
+
     def selected_editions(self, raw: bool = False) -> list[tuple[str, str]]:
         chosen = [(code, base) for code, base in self.editions.items()
                   if self.options.edition in (None, code)]
@@ -123,6 +127,8 @@ class OutletSpider(scrapy.Spider):
             for source in self.sources:
                 if source.backfill and self.options.since is None:
                     continue
+                if self.options.base_url and not self.mirrored(urljoin(base, source.path)):
+                    continue  # a source on another host: a mirror does not serve it
                 if source.edition in (None, edition):
                     yield self.source_request(source, edition, base)
         for request in self.recheck_requests():

@@ -141,7 +141,8 @@ class Run:
         # Wait for the uploads; what could not be uploaded stays spooled and is counted.
         self.storage_stats = self.store.close()
         catalog.finish_run(self.engine, self.info.run_id, status,
-                           {**stats, **self.storage_stats}, error)
+                           {**stats, **self.storage_stats,
+                            "warc_files": list(self.warc_files)}, error)
 
     def _stored(self, closed: ClosedWarc) -> None:
         self.flush()  # capture rows must exist before the file is registered as stored

@@ -33,7 +33,8 @@ def show(findings: list[Finding], uri: str) -> None:
             for problem in f.problems:
                 click.echo(f"            {problem}")
     counts = summary(findings)
-    click.echo(f"verified {len(findings)} objects in {uri}: "
+    checked = sum(1 for f in findings if f.kind != "listing")
+    click.echo(f"verified {checked} objects in {uri}: "
                + ", ".join(f"{n} {status}" for status, n in counts.items() if n))
     if counts["spooled"]:
         click.echo(f"{counts['spooled']} objects are intact in the spool, waiting for their "

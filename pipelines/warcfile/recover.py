@@ -9,6 +9,7 @@ simply fsynced and renamed.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 from collections.abc import Callable
@@ -47,7 +48,22 @@ def recover(directory: str | os.PathLike[str],
     Run it before a new writer starts in the same directory (a writer refuses to reuse a name).
     """
     found = sorted(Path(directory).glob("*.warc.gz" + OPEN_SUFFIX))
-    return [_recover_one(path, on_close) for path in found]
+    return [_recover_one(path, on_close) for path in found if not _in_use(path)]
+
+
+def _in_use(path: Path) -> bool:
+    """Whether a live writer holds the file (it keeps an exclusive flock while writing)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return True  # closed and renamed by its writer a moment ago: nothing to recover
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False
 
 
 def _valid_prefix(path: Path) -> tuple[int, list[RecordCheck], str | None]:

@@ -10,6 +10,7 @@ one: a process crash loses nothing that was returned, a power cut may (as with a
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import re
@@ -198,6 +199,9 @@ class WarcWriter:
         except FileExistsError as exc:
             raise FileExistsError(f"{exc.filename} exists: run recover() on {self.directory} "
                                   "first, or raise serial_start") from exc
+        # Held until the file is closed (the kernel drops it if we are killed): recover()
+        # skips a locked .open file, so a crawl never "rescues" another live crawl's file.
+        fcntl.flock(fd, fcntl.LOCK_EX)
         self._serial += 1
         warc = _OpenWarc(fd, self.directory, filename)
         info = build(self._builder, warcinfo_spec(config, filename), config.gzip_level)

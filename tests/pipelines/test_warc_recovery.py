@@ -210,3 +210,22 @@ def test_an_existing_final_name_is_never_replaced(closed_file, tmp_path: Path) -
     assert recovery.recovered is None and "exists" in (recovery.problem or "")
     assert (directory / name).read_bytes() == data
     assert recovery.quarantined and recovery.quarantined.read_bytes() == data[:100]
+
+
+def test_recover_leaves_a_live_writers_file_alone(tmp_path: Path) -> None:
+    """Two crawls share the spool: one starting must never 'rescue' the other's open file."""
+    from datetime import UTC, datetime
+
+    from pipelines.warc import Exchange, WarcConfig, WarcWriter, recover
+
+    live = WarcWriter(WarcConfig(tmp_path, "sana"))
+    live.write_exchange(Exchange(
+        url="https://sana.sy/en/", method="GET", request_headers=[("Host", "sana.sy")],
+        request_body=b"", protocol="HTTP/1.1", status=200, reason=None,
+        response_headers=[("Content-Type", "text/html")], body=b"<html></html>",
+        ip_address="127.0.0.1", fetched_at=datetime.now(UTC)))
+    (open_file,) = tmp_path.glob("*.open")
+    assert recover(tmp_path) == []
+    assert open_file.exists()
+    live.close()
+    assert not list(tmp_path.glob("*.open")) and len(list(tmp_path.glob("*.warc.gz"))) == 1

