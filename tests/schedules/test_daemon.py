@@ -56,8 +56,11 @@ def test_jobs_fire_and_record_runs(replica: Any, home: Home,
     quick_crawls(home)
     proc = daemon(schedule_text({"ev-en": {"outlet": "emirates_voice", "interval": "1s"}},
                                 defaults={**FAST, "proxy": replica.proxy_url}))
+    # Wait for the daemon to have completed the run record (it adds the entry and exit
+    # code after the child exits), not only for the child to have finished it.
     (first, *_) = wait_for(lambda: [r for r in crawled(home, "emirates_voice")
-                                    if r["status"] == "ok"], 40, "a scheduled run")
+                                    if r["status"] == "ok" and "newsvault/schedule/entry"
+                                    in (r["stats"] or {})], 40, "a scheduled run")
     listed = home.cli("schedule", "list", "--json", "--file", str(proc.file))
     assert proc.stop() == 0, proc.text()[-3000:]
     (run,) = runs(home, "id = :id", id=first["id"])  # as the daemon completed it
