@@ -11,7 +11,7 @@ import hashlib
 from collections.abc import Sequence
 
 import numpy as np
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, delete, insert, select, tuple_
 
 from catalog import schema
 from catalog.textnorm import fold
@@ -67,11 +67,10 @@ def index_and_match(conn: Connection, article_id: int, outlet: str,
     conn.execute(insert(S).values(article_id=article_id, minhash=sig))
     conn.execute(insert(L), [{"band": b, "bucket": h, "article_id": article_id}
                              for b, h in buckets])
-    hits: set[int] = set()
-    for band, bucket in buckets:
-        hits.update(conn.execute(select(L.c.article_id).where(
-            (L.c.band == band) & (L.c.bucket == bucket) & (L.c.article_id != article_id)))
-            .scalars())
+    # One query for all bands (the primary key indexes (band, bucket)).
+    hits = set(conn.execute(select(L.c.article_id).where(
+        tuple_(L.c.band, L.c.bucket).in_(buckets) & (L.c.article_id != article_id)))
+        .scalars())
     if not hits:
         return []
     candidates = conn.execute(select(S.c.article_id, S.c.minhash).join(

@@ -49,6 +49,7 @@ RECHECK_STATUSES = [304, 404, 410, 500, 502, 503, 504]
 
 # Newest first: feeds and news sitemaps list the latest articles, so with --limit they win.
 SOURCE_PRIORITY = {"feed": 40, "newssitemap": 30, "sitemap": 20, "listing": 10}
+CHILD_SITEMAP_PRIORITY = -10  # below article requests (0)
 
 
 class OutletSpider(scrapy.Spider):
@@ -146,7 +147,11 @@ class OutletSpider(scrapy.Spider):
         return Request(
             self.fetch_url(url or urljoin(base, source.path)),
             callback=getattr(self, f"parse_{'sitemap' if isinstance(source, Sitemap) else kind}"),
-            errback=self.source_failed, priority=SOURCE_PRIORITY.get(kind, 10),
+            # A child sitemap waits until the articles already found are fetched, so the
+            # frontier holds one sitemap's URLs at a time, not every child's (flat memory).
+            errback=self.source_failed,
+            priority=CHILD_SITEMAP_PRIORITY if url and isinstance(source, Sitemap)
+            else SOURCE_PRIORITY.get(kind, 10),
             meta={"nv_source": {"kind": kind, "path": source.path}, "nv_edition": edition,
                   "nv_base": base, "nv_spec": source, "nv_page": page})
 

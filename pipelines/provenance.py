@@ -11,6 +11,7 @@ import hashlib
 import json
 import platform
 from datetime import datetime
+from functools import cache
 from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +31,7 @@ SCHEMA = "newsvault-provenance/1"
 PROVENANCE_URN = "urn:newsvault:provenance:"
 
 
+@cache  # importlib.metadata re-reads METADATA on every call; once per process will do
 def _version(dist: str) -> str | None:
     try:
         return metadata.version(dist)
