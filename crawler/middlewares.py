@@ -174,8 +174,14 @@ class RetryAfterMiddleware(RetryMiddleware):
     async def process_response(  # type: ignore[override]
         self, request: Request, response: Response
     ) -> Request | Response:
+        if request.meta.get("dont_retry"):
+            return response
+        if "dataloss" in response.flags or "partial" in response.flags:
+            # Cut short by the server: archived as it came (WARC-Truncated), then fetched
+            # again, since a partial page is no capture of the article.
+            return self._retry(request, "body cut short") or response
         header = response.headers.get(b"Retry-After")
-        if response.status not in (429, 503) or header is None or request.meta.get("dont_retry"):
+        if response.status not in (429, 503) or header is None:
             return super().process_response(request, response)
         stats = self.crawler.stats
         assert stats is not None
