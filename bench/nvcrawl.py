@@ -36,9 +36,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("base_url")
     parser.add_argument("summary", type=Path)
     parser.add_argument("--concurrency", type=int, default=DEFAULT_CONCURRENCY)
+    parser.add_argument("--recheck", action="store_true", help="re-check every held article")
     args = parser.parse_args(argv)
     result = run_crawl("synthetic", {"delay": 0, "since": BACKFILL_SINCE,
-                                     "base_url": args.base_url},
+                                     "base_url": args.base_url, "recheck": args.recheck},
                        nvconfig.load(), overrides=overrides(args.concurrency))
     write_summary(args.summary, {"run_id": result.run_id, "status": result.status,
                                  "error": result.error, "seconds": result.seconds,
