@@ -57,7 +57,8 @@ def demo(home: Path | None, outlets: tuple[str, ...]) -> None:
 
 def report(home: Path, seconds: float) -> None:
     """What the demo made, and how to look at it."""
-    engine = connect(nvconfig.load({"NEWSVAULT_HOME": str(home)}).catalog_url)
+    config = nvconfig.load({**os.environ, "NEWSVAULT_HOME": str(home)})
+    engine = connect(config.catalog_url)
     with engine.connect() as conn:
         rows = conn.execute(select(schema.articles.c.outlet, func.count())
                             .group_by(schema.articles.c.outlet)).all()
@@ -68,13 +69,16 @@ def report(home: Path, seconds: float) -> None:
     click.echo(f"newsvault demo: {sum(articles.values())} articles "
                f"({', '.join(f'{k} {v}' for k, v in sorted(articles.items()))}), "
                f"{files} WARC files, {size / 1e6:.1f} MB, {seconds:.1f} s")
-    click.echo(f"written under {home}/ (store/warc, store/text, catalog.sqlite, logs)")
+    local = config.storage_uri.startswith("file:")
+    where = "store/warc, store/text" if local else config.storage_uri
+    click.echo(f"written under {home}/ ({where}, catalog, logs)")
     click.echo("look at it:")
     prefix = "" if home == Path("newsvault-data") else f"NEWSVAULT_HOME={home} "
     for cmd in ("newsvault articles", "newsvault search Qusayr", "newsvault show 1",
-                "newsvault runs"):
+                "newsvault runs", "newsvault verify", "newsvault browse"):
         click.echo(f"  {prefix}{cmd}")
-    click.echo(f"  warcio check {home}/store/warc/*/*/*/*.warc.gz")
+    if local:
+        click.echo(f"  warcio check {home}/store/warc/*/*/*/*.warc.gz")
 
 
 COMMANDS = [demo]
