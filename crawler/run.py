@@ -19,6 +19,7 @@ from catalog.db import connect
 from crawler.recordid import bare_id
 from newsvault import __version__
 from newsvault.config import Config
+from newsvault.locks import process_alive
 from pipelines.storage import store_from_uri, warc_key
 from pipelines.store.spool import SpooledStore
 from pipelines.warc import ClosedWarc, RecordLocation, WarcConfig, WarcWriter, recover
@@ -87,7 +88,7 @@ class Run:
     def open(self) -> None:
         """Record the run, rescue WARC files left by a killed run, start a new WARC file."""
         self.warc_dir.mkdir(parents=True, exist_ok=True)
-        catalog.mark_dead_runs(self.engine, self.config.host, _pid_alive)
+        catalog.mark_dead_runs(self.engine, self.config.host, process_alive)
         catalog.start_run(self.engine, {
             "id": self.info.run_id, "outlet": self.info.outlet, "edition": self.info.edition,
             "trigger": self.info.trigger, "host": self.config.host, "pid": os.getpid(),
@@ -163,16 +164,6 @@ class Run:
             "records": closed.records, "etag": obj.etag, "status": status,
             "stored_at": obj.stored_at})
         self.warc_files.append(closed.filename)
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _parse_warc_date(value: str) -> datetime:

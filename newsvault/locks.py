@@ -90,7 +90,7 @@ class FileLock(AbstractContextManager["FileLock"]):
         holder = _read_holder(self.path)
         pid = holder.get("pid")
         if not isinstance(pid, int) or (holder.get("host") == socket.gethostname()
-                                        and not _alive(pid)):
+                                        and not process_alive(pid)):
             return None  # released, or its holder was killed (SIGKILL leaves the details)
         return holder
 
@@ -117,7 +117,8 @@ def _read_holder(path: Path) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether a process with this pid exists on this host (signal 0 probes, sends nothing)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
