@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Engine, desc, func, or_, select, text
 
 from catalog import history, schema, similar
+from catalog.search import SearchQuery, search_articles
 from catalog.textnorm import fts_query
 
 A = schema.articles
@@ -118,6 +119,8 @@ def search(engine: Engine, query: str, outlet: str | None = None,
     match = fts_query(query)
     if not match:
         return []
+    if engine.dialect.name == "postgresql":
+        return _search_postgres(engine, query, outlet, limit)
     if engine.dialect.name != "sqlite":
         return _search_like(engine, query, outlet, limit)
     sql = ("SELECT a.id, a.outlet, a.edition, a.title, a.published, a.canonical_url, "
@@ -129,6 +132,17 @@ def search(engine: Engine, query: str, outlet: str | None = None,
     with engine.connect() as conn:
         return [_row(r) for r in conn.execute(text(sql), {"q": match, "outlet": outlet,
                                                           "limit": limit})]
+
+
+def _search_postgres(engine: Engine, query: str, outlet: str | None,
+                     limit: int) -> list[dict[str, Any]]:
+    """The web UI's search (`catalog.search`, the stored tsvector), in the shape of the
+    SQLite path above: the same fields, and the snippet's hits in [brackets]."""
+    page = search_articles(engine, SearchQuery(query, outlet=outlet, per_page=limit))
+    keep = ("id", "outlet", "edition", "title", "published", "canonical_url")
+    return [{**{k: hit.article[k] for k in keep},
+             "snippet": "".join(f"[{s.text}]" if s.hit else s.text for s in hit.snippet),
+             "rank": hit.rank} for hit in page.hits]
 
 
 def _search_like(engine: Engine, query: str, outlet: str | None,

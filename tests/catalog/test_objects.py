@@ -5,26 +5,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from alembic import command
 from click.testing import CliRunner
-from sqlalchemy import Engine, create_engine, inspect, text
+from sqlalchemy import Engine, inspect, text
 
 from catalog import objects
-from catalog.db import alembic_config, connect
 from newsvault.cli import cli
+from tests.catalog.conftest import migrate
 
 WHEN = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)
 
 
-def migrate(engine: Engine, revision: str, down: bool = False) -> None:
-    cfg = alembic_config()
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        (command.downgrade if down else command.upgrade)(cfg, revision)
-
-
-def test_0002_backfills_objects_stored_before_it(tmp_path: Path) -> None:
-    engine = create_engine(f"sqlite:///{tmp_path / 'old.sqlite'}")
+def test_0002_backfills_objects_stored_before_it(empty_engine: Engine) -> None:
+    engine = empty_engine
     migrate(engine, "0001")
     with engine.begin() as conn:
         conn.execute(text("INSERT INTO runs (id, outlet, trigger, status, started_at) "
@@ -51,8 +43,7 @@ def test_0002_backfills_objects_stored_before_it(tmp_path: Path) -> None:
     assert "objects" not in inspect(engine).get_table_names()
 
 
-def test_spooled_then_stored(tmp_path: Path) -> None:
-    engine = connect(f"sqlite:///{tmp_path / 'catalog.sqlite'}")
+def test_spooled_then_stored(engine: Engine) -> None:
     key = "text/sana/2026/11/c1.provenance.json"
     row = objects.add_spooled(engine, key, 10, "c" * 64)
     assert (row["kind"], row["outlet"], row["status"]) == ("provenance", "sana", "spooled")
@@ -70,9 +61,10 @@ def test_spooled_then_stored(tmp_path: Path) -> None:
     assert objects.kind_of("text/sana/2026/11/c.x3-abc.json") == "text"
 
 
-def test_verify_names_the_outlets_it_can_check(tmp_path: Path) -> None:
-    env = {"NEWSVAULT_HOME": str(tmp_path / "home"), "NEWSVAULT_CONFIG": str(tmp_path / "no")}
-    engine = connect(f"sqlite:///{(tmp_path / 'home' / 'catalog.sqlite').resolve()}")
+def test_verify_names_the_outlets_it_can_check(tmp_path: Path, catalog_url: str,
+                                               engine: Engine) -> None:
+    env = {"NEWSVAULT_HOME": str(tmp_path / "home"), "NEWSVAULT_CONFIG": str(tmp_path / "no"),
+           "NEWSVAULT_CATALOG": catalog_url}
     objects.add_spooled(engine, "text/sana/2026/11/c1.json", 2, "c" * 64)
     done = CliRunner().invoke(cli, ["verify", "--outlet", "sanaa"], env=env)
     assert done.exit_code == 2 and "outlets with objects: sana" in done.output

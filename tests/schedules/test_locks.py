@@ -7,7 +7,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,6 @@ from newsvault.locks import AdvisoryLock, AlreadyHeld, FileLock, crawl_lock, loc
 from tests.conftest import Home
 from tests.e2e.archive import rows
 from tests.schedules.conftest import runs
-from tests.schedules.postgres import postgres_server
 
 HOLD = ("import sys, time; from pathlib import Path; from newsvault.locks import lock_for; "
         "from newsvault.config import Config; lock_for(Config(home=Path(sys.argv[1]), "
@@ -74,10 +72,10 @@ def test_second_crawl_of_an_outlet_is_skipped_and_recorded(home: Home) -> None:
     assert "20261122T000000Z-aaaaaa" in run["error"]
 
 
-@pytest.fixture(scope="module")
-def postgres() -> Iterator[str]:
-    with postgres_server() as url:
-        yield url
+@pytest.fixture
+def postgres(postgres_catalog: str) -> str:
+    """A fresh catalog database on the session's PostgreSQL server (tests/conftest.py)."""
+    return postgres_catalog
 
 
 @pytest.mark.server

@@ -76,10 +76,10 @@ class BrowseArchive:
 
 
 class _Builder:
-    def __init__(self, home: Path) -> None:
+    def __init__(self, home: Path, catalog_url: str | None = None) -> None:
         self.home = home
         self.store = LocalStore(home / "store")
-        self.archive = BrowseArchive(home, f"sqlite:///{home / 'catalog.sqlite'}",
+        self.archive = BrowseArchive(home, catalog_url or f"sqlite:///{home / 'catalog.sqlite'}",
                                      self.store.uri)
         self.engine = connect(self.archive.catalog_url)
         self.pending: list[dict[str, Any]] = []
@@ -223,9 +223,10 @@ def check(b: _Builder, w: WarcWriter, story: Story, at: datetime, kind: str,
     return _bare(loc.record_id)
 
 
-def build(home: Path) -> BrowseArchive:
-    """Write the archive under ``home`` (``store/``, ``catalog.sqlite``)."""
-    b = _Builder(home)
+def build(home: Path, catalog_url: str | None = None) -> BrowseArchive:
+    """Write the archive under ``home`` (``store/``, and ``catalog.sqlite`` unless another
+    catalog is given, e.g. a PostgreSQL one)."""
+    b = _Builder(home, catalog_url)
     qusayr = Story("qusayr", "sana", "https://sana.sy/en/?p=101",
                    "Army pushes ahead with offensive on Qusayr", QUSAYR_V1)
     arabic = Story("arabic", "sana", "https://sana.sy/?p=202",
