@@ -12,6 +12,7 @@ from twisted.internet.task import LoopingCall
 
 from catalog.history import Held, held_articles
 from crawler.recheck import Previous, RecheckPolicy, parse_steps
+from crawler.roles import SEED, WORKER, role_of, worker_id
 from crawler.run import Run, RunInfo, new_run_id
 from newsvault.config import Config, config_from_settings
 
@@ -38,6 +39,13 @@ def run_outcome(spider: OutletSpider, stats: dict[str, Any], reason: str) -> tup
     for a URL list, when nothing could be fetched. A shutdown mid-run is 'interrupted'."""
     if reason == "shutdown":
         return "interrupted", "the crawl was stopped before it finished"
+    role = role_of(spider.settings)
+    if role == SEED:  # distributed mode: this run only fills the shared frontier
+        if stats.get("newsvault/frontier/seeded"):
+            return "ok", None
+        return "failed", "nothing was seeded into the shared frontier"
+    if role == WORKER:  # fetched whatever the frontier held; sources belong to the seed
+        return "ok", None
     if spider.options.urls_file:
         if not stats.get("downloader/response_count"):
             return "failed", "none of the listed URLs could be fetched"
@@ -116,7 +124,9 @@ class RunExtension:
             edition=spider.options.edition, trigger=spider.options.trigger,
             args=run_args(spider), spider_version=spider.version,
             robots="obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
-            user_agent=settings.get("USER_AGENT"), proxy=config.proxy or None)
+            user_agent=settings.get("USER_AGENT"), proxy=config.proxy or None,
+            # Workers of one crawl write at once, maybe on one host: names must not collide.
+            warc_host=worker_id() if role_of(settings) == WORKER else "")
         run = Run.create(info, config)
         self.crawler.newsvault_run = run  # type: ignore[attr-defined]
         run.open()
@@ -144,7 +154,8 @@ def run_args(spider: OutletSpider) -> dict[str, Any]:
     o = spider.options
     return {"edition": o.edition, "since": o.since.isoformat() if o.since else None,
             "limit": o.limit, "base_url": o.base_url, "urls": o.urls_file, "delay": o.delay,
-            "recheck": o.recheck}
+            "recheck": o.recheck, **({"joined": seed} if (seed := spider.settings.get(
+                "NEWSVAULT_SEED_RUN")) else {})}
 
 
 class ProgressExtension:

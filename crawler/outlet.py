@@ -34,6 +34,7 @@ from crawler.items import PageItem
 from crawler.options import CrawlOptions
 from crawler.recheck import Previous
 from crawler.recordid import bare_id
+from crawler.roles import WORKER, role_of
 from crawler.sources import Listing, Sitemap, Source
 from crawler.urls import UrlRules
 
@@ -117,6 +118,8 @@ class OutletSpider(scrapy.Spider):
         return edition  # editions are named by their language
 
     async def start(self) -> AsyncIterator[Request]:
+        if role_of(self.settings) == WORKER:
+            return  # a worker fetches what the seed and the other workers queued
         if self.options.urls_file:
             for url in read_url_list(self.options.urls_file):
                 if request := self.article_request(url, {"kind": "url-list", "url": None},
@@ -214,7 +217,23 @@ class OutletSpider(scrapy.Spider):
 
     @property
     def limit_reached(self) -> bool:
-        return self.options.limit is not None and self.articles_scheduled >= self.options.limit
+        if self.options.limit is None:
+            return False
+        counter = getattr(self, "article_counter", None)  # crawler.frontier.SharedCounter
+        count = counter.value() if counter is not None else self.articles_scheduled
+        return bool(count >= self.options.limit)
+
+    def count_article(self) -> bool:
+        """Count one more article against --limit; False when it does not fit. In
+        distributed mode the count belongs to the crawl, shared by seed and workers."""
+        counter = getattr(self, "article_counter", None)
+        if self.options.limit is not None and counter is not None:
+            if counter.incr() > self.options.limit:
+                return False
+        elif self.limit_reached:
+            return False
+        self.articles_scheduled += 1
+        return True
 
     def article_request(self, url: str, source: dict[str, Any], edition: str | None,
                         listed: bool = False) -> Request | None:
@@ -235,10 +254,9 @@ class OutletSpider(scrapy.Spider):
         if canonical in self.held and not (listed or canonical in self.due):
             stats.inc_value("newsvault/articles/skipped_known")
             return None
-        if self.limit_reached:
+        if not self.count_article():
             stats.inc_value("newsvault/articles/skipped_limit")
             return None
-        self.articles_scheduled += 1
         return self.fetch_article(url, canonical, source, edition, self.held.get(canonical))
 
     def fetch_article(self, url: str, canonical: str, source: dict[str, Any],
@@ -262,10 +280,9 @@ class OutletSpider(scrapy.Spider):
             edition = self.guess_edition(previous.url)
             if self.options.edition not in (None, edition) or canonical in self.seen:
                 continue
-            if self.limit_reached:
+            if not self.count_article():
                 return
             self.seen.add(canonical)
-            self.articles_scheduled += 1
             yield self.fetch_article(previous.url, canonical, {"kind": "recheck", "url": None},
                                      edition, previous)
 

@@ -20,6 +20,7 @@ from crawler.recordid import bare_id
 from newsvault import __version__
 from newsvault.config import Config
 from newsvault.locks import process_alive
+from pipelines.batch import replay_spooled
 from pipelines.storage import store_from_uri, warc_key
 from pipelines.store.spool import SpooledStore
 from pipelines.warc import ClosedWarc, RecordLocation, WarcConfig, WarcWriter, recover
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 logger = logging.getLogger(__name__)
+OPTIONAL_CAPTURE_COLUMNS = dict.fromkeys(("status", "content_type", "concurrent_to", "truncated"))
 
 
 def new_run_id(when: datetime | None = None) -> str:
@@ -50,6 +52,7 @@ class RunInfo:
     robots: str  # "obey" | "ignore"
     user_agent: str
     proxy: str | None = None
+    warc_host: str = ""  # the host part of WARC file names (default: the config's host)
 
 
 @dataclass
@@ -94,6 +97,9 @@ class Run:
             "trigger": self.info.trigger, "host": self.config.host, "pid": os.getpid(),
             "args": self.info.args, "software": f"newsvault/{__version__}"})
         self.rescue_interrupted()
+        # Captures a killed run archived but had not yet entered (pipelines.batch); before
+        # the uploads start, while their documents are still in the spool.
+        replay_spooled(self)
         # What earlier runs left in the spool is uploaded alongside this run (the sync that
         # starts every crawl).
         self.store.resume()
@@ -102,7 +108,7 @@ class Run:
     def _warc_config(self) -> WarcConfig:
         i = self.info
         return WarcConfig(
-            directory=self.warc_dir, outlet=i.outlet, hostname=self.config.host,
+            directory=self.warc_dir, outlet=i.outlet, hostname=i.warc_host or self.config.host,
             max_size=self.config.warc_max_size,
             software=f"newsvault/{__version__} (spider {i.outlet} v{i.spider_version})",
             operator=self.config.operator, robots=i.robots, user_agent=i.user_agent,
@@ -110,19 +116,15 @@ class Run:
             warcinfo={"newsvault-trigger": i.trigger, **({"proxy": i.proxy} if i.proxy else {})})
 
     def rescue_interrupted(self) -> None:
-        """Files a killed run left open are cut back to their last whole record and stored;
-        what cannot be read is set aside in quarantine, never deleted."""
-        for rec in recover(self.warc_dir):
-            logger.warning("interrupted WARC %s: kept %d records (%d bytes), set aside %d "
-                           "bytes in %s%s", rec.source.name, rec.records_kept, rec.bytes_kept,
-                           rec.bytes_set_aside, rec.quarantined,
-                           f" ({rec.problem})" if rec.problem else "")
-            if rec.recovered is not None:
-                self._store_file(rec.recovered, status="recovered", index=True)
+        """Files a killed run left open are stored (see ``rescue_warcs``)."""
+        self.warc_files.extend(rescue_warcs(self.warc_dir, self.engine, self.store))
 
     def record(self, loc: RecordLocation, **extra: Any) -> None:
         """Queue a catalog row for a written record (flushed in batches by ``flush``)."""
         self.pending.append({
+            # Every row has every column: the batch is one executemany, which takes the
+            # columns of its first row.
+            **OPTIONAL_CAPTURE_COLUMNS,
             "record_id": bare_id(loc.record_id), "run_id": self.info.run_id,
             "outlet": self.info.outlet, "warc_type": loc.warc_type,
             "target_uri": loc.target_uri, "date": _parse_warc_date(loc.date),
@@ -130,7 +132,16 @@ class Run:
             "block_digest": loc.block_digest, "payload_digest": loc.payload_digest, **extra})
 
     def flush(self) -> None:
+        """Write the queued capture rows now."""
+        self.write_captures(self.take_pending())
+
+    def take_pending(self) -> list[dict[str, Any]]:
+        """The queued capture rows, now off the queue (reactor thread only)."""
         rows, self.pending = self.pending, []
+        return rows
+
+    def write_captures(self, rows: list[dict[str, Any]]) -> None:
+        """Write capture rows taken off the queue (any thread)."""
         if rows:
             with self.engine.begin() as conn:
                 catalog.add_captures(conn, rows)
@@ -150,20 +161,43 @@ class Run:
         self._store_file(closed, status="stored", index=False)
 
     def _store_file(self, closed: ClosedWarc, status: str, index: bool) -> None:
-        key = warc_key(self.info.outlet, closed.filename)
-        obj = self.store.put_file(key, closed.path, closed.sha256)
-        run_id: str | None = self.info.run_id
-        if index:
-            from catalog.indexer import index_warc_bytes
-
-            _, run_id = index_warc_bytes(self.engine, self.store, key, closed.filename,
-                                         outlet=self.info.outlet)
-        catalog.add_warc_file(self.engine, {
-            "filename": closed.filename, "key": key, "run_id": run_id,
-            "outlet": self.info.outlet, "size": obj.size, "sha256": obj.sha256,
-            "records": closed.records, "etag": obj.etag, "status": status,
-            "stored_at": obj.stored_at})
+        store_warc(self.engine, self.store, self.info.outlet, closed, status,
+                   None if index else self.info.run_id)
         self.warc_files.append(closed.filename)
+
+
+def store_warc(engine: Engine, store: SpooledStore, outlet: str, closed: ClosedWarc,
+               status: str, run_id: str | None) -> None:
+    """Store a closed WARC file and register it. ``run_id`` None: a rescued file, whose
+    records are indexed from its bytes (the run that wrote them never recorded them all)."""
+    key = warc_key(outlet, closed.filename)
+    obj = store.put_file(key, closed.path, closed.sha256)
+    if run_id is None:
+        from catalog.indexer import index_warc_bytes
+
+        _, run_id = index_warc_bytes(engine, store, key, closed.filename, outlet=outlet)
+    catalog.add_warc_file(engine, {
+        "filename": closed.filename, "key": key, "run_id": run_id, "outlet": outlet,
+        "size": obj.size, "sha256": obj.sha256, "records": closed.records, "etag": obj.etag,
+        "status": status, "stored_at": obj.stored_at})
+
+
+def rescue_warcs(warc_dir: Path, engine: Engine, store: SpooledStore) -> list[str]:
+    """Files a killed process left open are cut back to their last whole record and stored;
+    what cannot be read is set aside in quarantine, never deleted. Returns the names kept.
+    Run by every crawl as it starts, and by ``newsvault sync`` (a dead worker's machine)."""
+    kept = []
+    for rec in recover(warc_dir):
+        logger.warning("interrupted WARC %s: kept %d records (%d bytes), set aside %d "
+                       "bytes in %s%s", rec.source.name, rec.records_kept, rec.bytes_kept,
+                       rec.bytes_set_aside, rec.quarantined,
+                       f" ({rec.problem})" if rec.problem else "")
+        if rec.recovered is not None:
+            # <outlet>-<stamp>-<serial>-<host>.warc.gz: a spool may hold several outlets'.
+            outlet = rec.recovered.filename.split("-", 1)[0]
+            store_warc(engine, store, outlet, rec.recovered, "recovered", None)
+            kept.append(rec.recovered.filename)
+    return kept
 
 
 def _parse_warc_date(value: str) -> datetime:

@@ -31,6 +31,8 @@ from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.web._newclient import STATUS
 
+from crawler.politeness import ClusterSlot
+
 
 @dataclass(frozen=True)
 class WireHead:
@@ -143,9 +145,13 @@ class WireHTTP11DownloadHandler(HTTP11DownloadHandler):
     def __init__(self, crawler: Any) -> None:
         super().__init__(crawler)
         self._pool._factory = _WireFactory
+        # Distributed workers wait for their host's cluster-wide slot (crawler/politeness).
+        self._cluster_slot = ClusterSlot.for_crawler(crawler)
 
     async def download_request(self, request: Request) -> Response:
         request.meta.pop("nv_wire", None)  # a redirect copies meta: never reuse a head
+        if self._cluster_slot is not None:
+            await self._cluster_slot.wait(request)
         agent = _WireAgent(
             contextFactory=self._contextFactory, bindAddress=self._bind_address,
             pool=self._pool, maxsize=self._default_maxsize, warnsize=self._default_warnsize,

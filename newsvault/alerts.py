@@ -85,8 +85,10 @@ def zero_streak(config: Config, outlet: str) -> int:
     if config.alert_zero_runs <= 0:
         return 0
     engine = connect(config.catalog_url)
+    # A distributed crawl's seed run fetches nothing by design: only fetching runs count.
     recent = [r["id"] for r in queries.runs(engine, outlet, limit=50 * config.alert_zero_runs)
-              if r["status"] == "ok"]
+              if r["status"] == "ok"
+              and not (r["stats"] or {}).get("newsvault/frontier/seeded")]
     counts = queries.new_article_counts(engine, recent)
     streak = 0
     for run_id in recent:  # newest first

@@ -16,6 +16,7 @@ from newsvault.commands import (
     schedule,
     sync,
     verify,
+    worker,
 )
 
 
@@ -26,7 +27,7 @@ def cli() -> None:
 
 
 for module in (crawl, demo, check, archive, history, schedule, sync, verify, browse,
-               export):
+               export, worker):
     for command in module.COMMANDS:
         cli.add_command(command)
 

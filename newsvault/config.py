@@ -54,6 +54,10 @@ class Config:
     alert_webhook: str = ""  # URL POSTed an alert's JSON
     alert_zero_runs: int = 3  # alert when N runs in a row store no new article (0: never)
     browse_token: str = ""  # required by `newsvault browse` off loopback (Bearer or ?token=)
+    # Distributed mode (redis://host:6379/0): crawls seed a shared scrapy-redis frontier and
+    # `newsvault worker` processes on any machine fetch from it. Empty: one machine, no Redis.
+    redis_url: str = ""
+    worker_heartbeat: int = 30  # seconds of silence before a worker's requests go to others
 
     @property
     def storage_uri(self) -> str:

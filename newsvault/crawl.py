@@ -62,16 +62,29 @@ def spider_class(outlet: str, settings: Any) -> Any:
 
 
 def run_crawl(outlet: str, spider_args: dict[str, Any], config: Config,
-              overrides: dict[str, Any] | None = None) -> CrawlResult:
+              overrides: dict[str, Any] | None = None, join: str | None = None) -> CrawlResult:
     """Crawl one outlet to completion; UsageError for bad options (before any fetch).
 
     When the outlet is being crawled already, nothing is fetched: the run is recorded as
     ``skipped`` and the result's exit code is EXIT_SKIPPED.
+
+    In distributed mode (``config.redis_url``) the crawl *seeds* the shared frontier and
+    fetches nothing; ``join`` (a seed's run id) makes this process one of the workers that
+    serve that crawl instead (``newsvault worker`` starts them; see crawler/frontier.py).
     """
-    from crawler.options import CrawlOptions
+    from crawler.options import CrawlOptions, UsageError
+    from crawler.roles import SEED, STANDALONE, WORKER
     from crawler.run import new_run_id
 
     overrides = dict(overrides or {})
+    role = WORKER if join else SEED if config.redis_url else STANDALONE
+    if join and not config.redis_url:
+        raise UsageError("--join serves a distributed crawl: set NEWSVAULT_REDIS_URL")
+    if role != STANDALONE:
+        from crawler.frontier import distributed_settings
+
+        overrides.update(distributed_settings(config, role))
+        overrides["NEWSVAULT_SEED_RUN"] = join
     if spider_args.get("delay") is not None:
         # An explicit delay is the operator's decision; AutoThrottle would override it.
         overrides.setdefault("AUTOTHROTTLE_ENABLED", False)
@@ -84,12 +97,34 @@ def run_crawl(outlet: str, spider_args: dict[str, Any], config: Config,
     run_id = settings.get("NEWSVAULT_RUN_ID") or new_run_id()
     settings.set("NEWSVAULT_RUN_ID", run_id, priority="cmdline")
     trigger = spider_args.get("trigger") or "manual"
+    if role == WORKER:  # many workers serve one crawl: the seed took the outlet's lock
+        return _crawl(cls, spider_args, config, settings, run_id)
     try:  # one crawl per outlet, whoever starts it; held until this process is done
         lock = crawl_lock(config, outlet, run_id, trigger)
-    except AlreadyHeld as busy:
-        return _skipped(config, outlet, run_id, spider_args, busy)
+    except AlreadyHeld as held:
+        return _skipped(config, outlet, run_id, spider_args, held.holder,
+                        f"{outlet} is being crawled already by {describe(held.holder)}")
     with lock:
+        if role == SEED and (busy := _frontier_busy(config, outlet)):
+            return _skipped(config, outlet, run_id, spider_args, {}, busy)
         return _crawl(cls, spider_args, config, settings, run_id)
+
+
+def _frontier_busy(config: Config, outlet: str) -> str | None:
+    """Why a new crawl must not be seeded: the last one is still being fetched."""
+    from crawler.frontier import crawl_info, frontier_state, reap_dead
+    from crawler.roles import connect
+
+    server = connect(config.redis_url)
+    reap_dead(server, outlet)
+    state = frontier_state(server, outlet)
+    if not any(state.values()):
+        return None
+    info = crawl_info(server, outlet) or {}
+    return (f"{outlet}'s shared frontier still holds {state['queued']} queued and "
+            f"{state['in_flight']} in-flight requests of run {info.get('run_id', '?')}; "
+            "start `newsvault worker` processes to finish it, or empty it with "
+            f"`newsvault frontier clear {outlet}`")
 
 
 def _crawl(cls: Any, spider_args: dict[str, Any], config: Config, settings: Any,
@@ -123,15 +158,14 @@ def warn_spooled(count: int, config: Config) -> None:
 
 
 def _skipped(config: Config, outlet: str, run_id: str, spider_args: dict[str, Any],
-             busy: AlreadyHeld) -> CrawlResult:
-    """Record the run as skipped (so the history shows every firing) and say by whom."""
+             holder: dict[str, Any], why: str) -> CrawlResult:
+    """Record the run as skipped (so the history shows every firing) and say why."""
     from catalog.db import connect
     from catalog.writer import record_run
 
-    error = (f"{outlet} is being crawled already by {describe(busy.holder)}; "
-             "nothing was fetched. Wait for that run to finish, or stop it "
+    error = (f"{why}; nothing was fetched. Wait for that run to finish, or stop it "
              "(SIGTERM lets it close its WARC files)")
-    stats = {"finish_reason": "skipped", "newsvault/lock/holder": busy.holder}
+    stats = {"finish_reason": "skipped", "newsvault/lock/holder": holder}
     record_run(connect(config.catalog_url), {
         "id": run_id, "outlet": outlet, "edition": spider_args.get("edition"),
         "trigger": spider_args.get("trigger") or "manual", "status": "skipped",

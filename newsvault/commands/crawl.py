@@ -37,7 +37,10 @@ def summary(result: object) -> str:
 @click.option("--trigger", type=click.Choice(TRIGGERS), default="manual", show_default=True)
 @click.option("--run-id", help="Use this run id (the scheduler passes one, to find the run's "
               "record afterwards).")
-def crawl(outlet: str, proxy: str | None, run_id: str | None, **options: object) -> None:
+@click.option("--join", metavar="RUN", hidden=True,
+              help="Serve the distributed crawl RUN as a worker (newsvault worker uses it).")
+def crawl(outlet: str, proxy: str | None, run_id: str | None, join: str | None,
+          **options: object) -> None:
     """Crawl OUTLET into WARC files, cleaned text and the catalog.
 
     \b
@@ -52,11 +55,15 @@ def crawl(outlet: str, proxy: str | None, run_id: str | None, **options: object)
         sys.exit(EXIT_USAGE)
     overrides = {"NEWSVAULT_RUN_ID": run_id} if run_id else None
     try:
-        result = run_crawl(outlet, dict(options), config, overrides)
+        result = run_crawl(outlet, dict(options), config, overrides, join=join)
     except UsageError as exc:
         click.echo(f"newsvault crawl: {exc}", err=True)
         sys.exit(EXIT_USAGE)
-    if result.status == "ok":
+    seeded = result.stats.get("newsvault/frontier/seeded")
+    if result.status == "ok" and config.redis_url and not join:
+        click.echo(f"run {result.run_id} ok: seeded {seeded or 0} requests into the shared "
+                   f"frontier; `newsvault worker` processes fetch them")
+    elif result.status == "ok":
         click.echo(f"run {result.run_id} ok: {summary(result)}")
         fallback = result.stats.get("newsvault/extract/fallback", 0)
         if fallback:

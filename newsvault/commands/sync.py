@@ -27,13 +27,21 @@ def open_spooled(config: Config) -> SpooledStore:
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="The outcome as one JSON object.")
 def sync(as_json: bool) -> None:
-    """Upload the objects waiting in the spool; exit 1 if any are still there."""
-    store = open_spooled(nvconfig.load())
+    """Upload the objects waiting in the spool; exit 1 if any are still there.
+
+    WARC files a killed crawl or worker left open are first cut back to their last whole
+    record and stored (as the next crawl would do)."""
+    from crawler.run import rescue_warcs
+
+    config = nvconfig.load()
+    store = open_spooled(config)
+    rescued = rescue_warcs(config.spool_dir / "warc", store.engine, store)
     queued = store.resume()
     stats = store.close()
     failed = store.uploader.report.failed
     left = stats["newsvault/storage/spooled"]
-    outcome = {"store": store.uri, "spool": str(store.dir), "queued": queued,
+    outcome = {"store": store.uri, "spool": str(store.dir), "rescued": rescued,
+               "queued": queued,
                "uploaded": stats["newsvault/storage/uploaded"], "spooled": left,
                "failed": failed}
     if as_json:

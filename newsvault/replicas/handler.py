@@ -141,7 +141,7 @@ class ReplicaHandler(BaseHTTPRequestHandler):
             self.rfile.read(length)  # request bodies (comment forms) are read and dropped
         request = self._build_request()
         self.server.dispatcher.log(LoggedRequest(request.method, request.host, request.target,
-                                                 request.headers))
+                                                 request.headers, time.monotonic()))
         response = self.server.dispatcher.dispatch(request, self.server.mirror_host)
         if response.delay > 0:
             time.sleep(response.delay)

@@ -28,6 +28,7 @@ class LoggedRequest(NamedTuple):
     host: str
     path: str
     headers: dict[str, str]
+    at: float = 0.0  # time.monotonic() when the request head arrived (politeness checks)
 
 
 @dataclass(frozen=True)

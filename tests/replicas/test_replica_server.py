@@ -82,7 +82,7 @@ def test_request_log_records_method_host_path_and_headers(client: ProxyClient,
                                                           replica: ReplicaServer) -> None:
     client.get("http://sana.sy./en/?feed=rss2", headers={"User-Agent": "newsvault-test/1"})
     entry = replica.requests[-1]
-    method, host, path, headers = entry
+    method, host, path, headers, _ = entry
     assert (method, host, path) == ("GET", "sana.sy", "/en/?feed=rss2")
     assert headers["user-agent"] == "newsvault-test/1"
 

