@@ -14,7 +14,7 @@ from starlette.staticfiles import StaticFiles
 from browse.render import HERE, page
 from browse.security import SecurityHeaders, TokenGate
 from browse.settings import BrowseSettings
-from browse.views import articles, downloads, overview, replay, search
+from browse.views import articles, downloads, health, overview, replay, search
 from catalog.db import connect
 from pipelines.storage import store_from_uri
 
@@ -29,7 +29,7 @@ def create_app(settings: BrowseSettings) -> Starlette:
     """The web UI over the catalog at ``settings.catalog_url`` and the store at
     ``settings.storage_uri`` (read-only: no route writes to either)."""
     routes = [*overview.routes, *articles.routes, *search.routes, *replay.routes,
-              *downloads.routes,
+              *downloads.routes, *health.routes,
               Mount("/static", StaticFiles(directory=HERE / "static"), name="static")]
     app = Starlette(routes=routes, exception_handlers={HTTPException: _error},
                     middleware=[Middleware(SecurityHeaders),

@@ -62,7 +62,7 @@ def parse(unit: Path) -> configparser.ConfigParser:
 
 
 def test_systemd_units_have_what_a_clean_stop_needs() -> None:
-    assert len(units(".service")) == 2 and len(units(".timer")) == 3
+    assert len(units(".service")) == 4 and len(units(".timer")) == 3
     for unit in units(".service"):
         service = parse(unit)["Service"]
         assert "newsvault" in service["ExecStart"] and service["KillMode"] == "mixed", unit
