@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, func, insert, select, update
 
 from catalog import schema
-from catalog.writer import ArticleCapture, upsert_article
+from catalog.writer import ArticleCapture, by_outlet, upsert_articles
 
 A, C, V, E = (schema.articles, schema.article_captures, schema.article_versions,
               schema.article_events)
@@ -61,33 +61,88 @@ def _event(conn: Connection, article_id: int, kind: str, at: datetime,
 
 def record_page(conn: Connection, cap: ArticleCapture) -> int:
     """A full capture with extracted text: store it, then place it in the version history."""
+    return record_pages(conn, [cap])[0]
+
+
+def _current(conn: Connection, keys: list[tuple[str, str]]) -> dict[tuple[str, str], Any]:
+    """Each held article's status and latest version, by (outlet, canonical_url)."""
+    newest = V.alias("newest")
+    latest = (select(func.max(newest.c.version)).where(newest.c.article_id == A.c.id)
+              .scalar_subquery())
+    found = {}
+    for outlet, urls in by_outlet(keys):
+        rows = conn.execute(
+            select(A.c.canonical_url, A.c.id, A.c.status, V.c.id.label("vid"), V.c.version,
+                   V.c.version_sha256, V.c.title)
+            .select_from(A).outerjoin(V, (V.c.article_id == A.c.id) & (V.c.version == latest))
+            .where((A.c.outlet == outlet) & A.c.canonical_url.in_(urls)))
+        found.update({(outlet, r.canonical_url): r for r in rows})
+    return found
+
+
+_CONFIRM = update(V).where(V.c.id == bindparam("_vid"))
+_INSERT_VERSION = insert(V)
+_INSERT_EVENT = insert(E)
+
+
+@dataclass
+class _Placed:
+    """Where one capture goes in its article's history (plain values, no ids yet)."""
+
+    cap: ArticleCapture
+    confirms: int | None = None  # the id of the version it confirms, or None: a new one
+    events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+
+def _place(cap: ArticleCapture, before: Any) -> _Placed:
+    """The capture's version: the current one if the text is unchanged, else the next."""
     a = cap.article
-    before = _article(conn, a["outlet"], a["canonical_url"])
-    article_id = upsert_article(conn, cap)
     digest = version_hash(a.get("title"), list(a.get("body") or []))
-    current = conn.execute(select(V).where(V.c.article_id == article_id)
-                           .order_by(V.c.version.desc()).limit(1)).first()
+    current = before if before is not None and before.vid is not None else None
     if current is not None and current.version_sha256 == digest:
-        version = current.version
-        conn.execute(update(V).where(V.c.id == current.id).values(
-            last_confirmed=cap.fetched_at, last_capture=cap.capture_id))
+        placed = _Placed(replace(cap, version=current.version), confirms=current.vid)
     else:
-        version = (current.version + 1) if current is not None else 1
-        conn.execute(insert(V).values(
-            article_id=article_id, version=version, title=a.get("title"),
-            body="\n\n".join(a.get("body") or []), version_sha256=digest,
-            first_seen=cap.fetched_at, last_confirmed=cap.fetched_at,
-            first_capture=cap.capture_id, last_capture=cap.capture_id, text_key=cap.text_key))
+        placed = _Placed(replace(cap, version=current.version + 1 if current else 1))
         if current is not None:
-            _event(conn, article_id, "edited", cap.fetched_at, cap.capture_id, {
-                "from_version": current.version, "to_version": version,
-                "title_changed": (current.title or "") != (a.get("title") or "")})
+            placed.events.append(("edited", {
+                "from_version": current.version, "to_version": current.version + 1,
+                "title_changed": (current.title or "") != (a.get("title") or "")}))
     if before is not None and before.status == "deleted":
-        _event(conn, article_id, "reappeared", cap.fetched_at, cap.capture_id)
-    conn.execute(update(A).where(A.c.id == article_id).values(
-        current_version=version, last_checked=cap.fetched_at, misses=0, deleted_at=None))
-    conn.execute(update(C).where(C.c.capture_id == cap.capture_id).values(version=version))
-    return article_id
+        placed.events.append(("reappeared", {}))
+    return placed
+
+
+def _version_row(article_id: int, cap: ArticleCapture) -> dict[str, Any]:
+    a = cap.article
+    return {"article_id": article_id, "version": cap.version, "title": a.get("title"),
+            "body": "\n\n".join(a.get("body") or []),
+            "version_sha256": version_hash(a.get("title"), list(a.get("body") or [])),
+            "first_seen": cap.fetched_at, "last_confirmed": cap.fetched_at,
+            "first_capture": cap.capture_id, "last_capture": cap.capture_id,
+            "text_key": cap.text_key}
+
+
+def record_pages(conn: Connection, caps: Sequence[ArticleCapture]) -> list[int]:
+    """`record_page` for a batch of captures of distinct articles, in a few statements
+    (one transaction per batch is what keeps the crawl's catalog writes cheap). Returns
+    the article ids, in order."""
+    held = _current(conn, [(c.article["outlet"], c.article["canonical_url"]) for c in caps])
+    placed = [_place(c, held.get((c.article["outlet"], c.article["canonical_url"])))
+              for c in caps]
+    ids = upsert_articles(conn, [p.cap for p in placed], [{
+        "current_version": p.cap.version, "last_checked": p.cap.fetched_at, "misses": 0,
+        "deleted_at": None} for p in placed])
+    confirm = [{"_vid": p.confirms, "last_confirmed": p.cap.fetched_at,
+                "last_capture": p.cap.capture_id} for p in placed if p.confirms is not None]
+    new = [_version_row(i, p.cap) for i, p in zip(ids, placed, strict=True)
+           if p.confirms is None]
+    events = [{"article_id": i, "kind": kind, "at": p.cap.fetched_at,
+               "capture_id": p.cap.capture_id, "detail": detail}
+              for i, p in zip(ids, placed, strict=True) for kind, detail in p.events]
+    for statement, rows in ((_CONFIRM, confirm), (_INSERT_VERSION, new), (_INSERT_EVENT, events)):
+        if rows:
+            conn.execute(statement, rows)
+    return ids
 
 
 def record_check(conn: Connection, check: Check, misses_for_deletion: int) -> int | None:

@@ -8,10 +8,13 @@ query, and their stored signatures estimate the Jaccard similarity that decides.
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
-from sqlalchemy import Connection, delete, insert, select, tuple_
+from sqlalchemy import Connection, bindparam, delete, insert, select
 
 from catalog import schema
 from catalog.textnorm import fold
@@ -24,19 +27,40 @@ MIN_SHINGLES = 20  # shorter texts say too little to be matched
 
 
 def shingles(paragraphs: Sequence[str]) -> set[bytes]:
-    words = fold(" ".join(paragraphs)).split()
+    return folded_shingles(fold(" ".join(paragraphs)))
+
+
+def folded_shingles(folded: str) -> set[bytes]:
+    """The word 5-grams of a text already folded (`catalog.textnorm.fold`)."""
+    words = folded.split()
     return {" ".join(words[i:i + SHINGLE]).encode() for i in range(len(words) - SHINGLE + 1)}
 
 
 def signature(paragraphs: Sequence[str]) -> bytes | None:
     """The MinHash of a text (fixed seed, so signatures from any process compare)."""
-    grams = shingles(paragraphs)
+    return folded_signature(fold(" ".join(paragraphs)))
+
+
+@cache
+def _template() -> tuple[tuple[np.ndarray, np.ndarray], str]:
+    # Made once per process: MinHash() draws its 128 permutations anew every time.
+    from datasketch import MinHash
+
+    mh = MinHash(num_perm=PERMUTATIONS, seed=1)
+    return mh.permutations, mh.scheme
+
+
+def folded_signature(folded: str) -> bytes | None:
+    """`signature` of a text folded already (the extraction worker folds it once, for
+    this and for the search index)."""
+    grams = folded_shingles(folded)
     if len(grams) < MIN_SHINGLES:
         return None
     # Imported here: datasketch pulls in scipy (~0.6 s), needed only where text is extracted.
     from datasketch import LeanMinHash, MinHash
 
-    mh = MinHash(num_perm=PERMUTATIONS, seed=1)
+    permutations, scheme = _template()
+    mh = MinHash(num_perm=PERMUTATIONS, seed=1, permutations=permutations, scheme=scheme)
     mh.update_batch(list(grams))
     return bytes(LeanMinHash(mh).hashvalues.astype("<u8").tobytes())
 
@@ -55,34 +79,97 @@ def _buckets(sig: bytes) -> list[tuple[int, str]]:
             for band in range(BANDS)]
 
 
+@dataclass(frozen=True)
+class Signed:
+    """An article's MinHash signature, to index and match."""
+
+    article_id: int
+    outlet: str
+    sig: bytes
+
+
 def index_and_match(conn: Connection, article_id: int, outlet: str,
                     sig: bytes) -> list[tuple[int, float]]:
     """(Re)index the article's signature and link it to its copies on other outlets."""
-    S, L, P, A = (schema.article_signatures, schema.article_lsh, schema.article_similar,
-                  schema.articles)
-    buckets = _buckets(sig)
-    conn.execute(delete(S).where(S.c.article_id == article_id))
-    conn.execute(delete(L).where(L.c.article_id == article_id))
-    conn.execute(delete(P).where((P.c.article_id == article_id) | (P.c.other_id == article_id)))
-    conn.execute(insert(S).values(article_id=article_id, minhash=sig))
-    conn.execute(insert(L), [{"band": b, "bucket": h, "article_id": article_id}
-                             for b, h in buckets])
-    # One query for all bands (the primary key indexes (band, bucket)).
-    hits = set(conn.execute(select(L.c.article_id).where(
-        tuple_(L.c.band, L.c.bucket).in_(buckets) & (L.c.article_id != article_id)))
-        .scalars())
-    if not hits:
+    return index_and_match_many(conn, [Signed(article_id, outlet, sig)])[0]
+
+
+def _reindex(conn: Connection, batch: Sequence[Signed]) -> list[list[tuple[int, str]]]:
+    """Replace the batch's signatures, bands and links; returns each one's buckets."""
+    S, L, P = schema.article_signatures, schema.article_lsh, schema.article_similar
+    ids = [s.article_id for s in batch]
+    conn.execute(delete(S).where(S.c.article_id.in_(ids)))
+    conn.execute(delete(L).where(L.c.article_id.in_(ids)))
+    conn.execute(delete(P).where(P.c.article_id.in_(ids) | P.c.other_id.in_(ids)))
+    conn.execute(_INSERT_SIGNATURE, [{"article_id": s.article_id, "minhash": s.sig}
+                                     for s in batch])
+    buckets = [_buckets(s.sig) for s in batch]
+    conn.execute(_INSERT_BAND, [{"band": b, "bucket": h, "article_id": s.article_id}
+                                for s, bs in zip(batch, buckets, strict=True) for b, h in bs])
+    return buckets
+
+
+_IN_BAND = (select(schema.article_lsh.c.bucket, schema.article_lsh.c.article_id)
+            .where((schema.article_lsh.c.band == bindparam("band"))
+                   & schema.article_lsh.c.bucket.in_(bindparam("buckets", expanding=True))))
+
+
+def _sharing(conn: Connection, buckets: list[tuple[int, str]]) -> dict[tuple[int, str],
+                                                                         set[int]]:
+    """The articles in each of these LSH buckets. One query per band: a row-value IN
+    over (band, bucket) pairs makes SQLite scan the whole table, ``band = ? AND bucket
+    IN (...)`` is a primary-key range per bucket."""
+    by_band: dict[int, set[str]] = defaultdict(set)
+    for band, bucket in buckets:
+        by_band[band].add(bucket)
+    found: dict[tuple[int, str], set[int]] = defaultdict(set)
+    for band, wanted in sorted(by_band.items()):
+        for bucket, article in conn.execute(_IN_BAND, {"band": band,
+                                                       "buckets": sorted(wanted)}):
+            found[(band, bucket)].add(int(article))
+    return found
+
+
+def _signatures(conn: Connection, ids: list[int]) -> dict[int, tuple[str, bytes]]:
+    """(outlet, signature) of each of these articles."""
+    S, A, found = schema.article_signatures, schema.articles, {}
+    for start in range(0, len(ids), 500):
+        found.update({int(r.article_id): (r.outlet, r.minhash) for r in conn.execute(
+            select(S.c.article_id, A.c.outlet, S.c.minhash).join(A, A.c.id == S.c.article_id)
+            .where(S.c.article_id.in_(ids[start:start + 500])))})
+    return found
+
+
+def index_and_match_many(conn: Connection,
+                         batch: Sequence[Signed]) -> list[list[tuple[int, float]]]:
+    """`index_and_match` for distinct articles in a few statements: the links come out as
+    if they had been indexed one after another, in order. Returns each one's matches."""
+    if not batch:
         return []
-    candidates = conn.execute(select(S.c.article_id, S.c.minhash).join(
-        A, A.c.id == S.c.article_id).where(S.c.article_id.in_(hits) & (A.c.outlet != outlet)))
-    matches = [(int(other), similarity(sig, other_sig)) for other, other_sig in candidates]
-    matches = [(o, s) for o, s in matches if s >= THRESHOLD]
-    for other, score in matches:
-        conn.execute(insert(P), [{"article_id": article_id, "other_id": other,
-                                  "similarity": score},
-                                 {"article_id": other, "other_id": article_id,
-                                  "similarity": score}])
-    return matches
+    buckets = _reindex(conn, batch)
+    sharing = _sharing(conn, [b for bs in buckets for b in bs])
+    order = {s.article_id: i for i, s in enumerate(batch)}
+    # Sequential semantics: an article meets those indexed before it, not those after.
+    hits = [{o for b in bs for o in sharing[b] if order.get(o, -1) < i and o != s.article_id}
+            for i, (s, bs) in enumerate(zip(batch, buckets, strict=True))]
+    others = _signatures(conn, sorted(set().union(*hits)))
+    result, links = [], []
+    for s, found in zip(batch, hits, strict=True):
+        scored = [(o, similarity(s.sig, others[o][1])) for o in sorted(found)
+                  if o in others and others[o][0] != s.outlet]
+        matches = [(o, score) for o, score in scored if score >= THRESHOLD]
+        result.append(matches)
+        for other, score in matches:
+            links += [{"article_id": s.article_id, "other_id": other, "similarity": score},
+                      {"article_id": other, "other_id": s.article_id, "similarity": score}]
+    if links:
+        conn.execute(_INSERT_LINK, links)
+    return result
+
+
+_INSERT_SIGNATURE = insert(schema.article_signatures)
+_INSERT_BAND = insert(schema.article_lsh)
+_INSERT_LINK = insert(schema.article_similar)
 
 
 def also_published(conn: Connection, article_id: int) -> list[dict[str, object]]:

@@ -1,31 +1,32 @@
-"""CatalogPipeline (400): the text document into the store, then one catalog write."""
+"""CatalogPipeline (400): text and provenance into the store, catalog rows in batches."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from catalog.history import Check, record_check, record_page
-from catalog.similar import index_and_match
+from twisted.internet.task import LoopingCall
+
+from catalog.history import Check
 from catalog.writer import ArticleCapture
 from crawler.items import PageItem
 from crawler.run import Run
+from pipelines.batch import Batch, CheckEntry, Entry, Job, PageEntry, to_utc, write_job
 from pipelines.storage import provenance_key
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
-
-def to_utc(value: str | None) -> datetime | None:
-    """An extracted ISO 8601 date as UTC, for sorting and filtering (None if unparsable)."""
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+logger = logging.getLogger(__name__)
+# A batch is written when it holds this many articles, or after this many seconds: the
+# longest an archived capture waits for its catalog rows (and what a crash can leave for
+# `pipelines.batch.replay_spooled` to enter at the next start).
+BATCH_SIZE = 100
+BATCH_SECONDS = 0.5
 
 
 def provenance_json(prov: dict[str, Any]) -> bytes:
@@ -38,57 +39,119 @@ def validator(item: PageItem, name: str) -> str | None:
     return item.page.header(name) if item.page is not None else None
 
 
+def page_entry(run: Run, item: PageItem) -> PageEntry:
+    """An article capture with its text, as the batch writes it."""
+    prov = item.extra["provenance"]
+    assert item.text_json is not None and item.article is not None
+    assert item.capture is not None and item.page is not None
+    key = prov["text"]["key"]
+    # The provenance beside its text, so that the store explains itself without the
+    # catalog: the same bytes as the WARC's metadata record (ProvenancePipeline).
+    prov_bytes = item.extra.get("provenance_json") or provenance_json(prov)
+    return PageEntry(ArticleCapture(
+        article=item.article, capture_id=prov["capture_id"], run_id=run.info.run_id,
+        fetched_at=item.capture["fetched_at"], status=item.page.status, text_key=key,
+        text_sha256=prov["text"]["sha256"], payload_sha256=prov["payload_sha256"],
+        metadata_record=item.extra["metadata_record"], provenance=prov,
+        published_utc=to_utc(item.article.get("published")),
+        etag=validator(item, "ETag"), last_modified=validator(item, "Last-Modified"),
+        folded=item.extra.get("folded")), item.outlet,
+        ((key, item.text_json), (provenance_key(key), prov_bytes)),
+        item.extra.get("signature"), item.page.url)
+
+
+def check_entry(run: Run, item: PageItem) -> CheckEntry:
+    """A re-check without new text, as the batch writes it."""
+    prov = item.extra.get("provenance")
+    at = item.capture["fetched_at"] if item.capture else datetime.now(UTC)
+    url = item.page.url if item.page else item.requested_url
+    return CheckEntry(Check(
+        outlet=item.outlet, canonical_url=item.canonical_url, kind=item.kind, at=at,
+        run_id=run.info.run_id, capture_id=prov["capture_id"] if prov else None, url=url,
+        status=item.page.status if item.page else None, provenance=prov,
+        metadata_record=item.extra.get("metadata_record"), detail=item.detail), url)
+
+
 class CatalogPipeline:
     """Last in line: only a capture whose bytes, provenance and text are all archived
-    reaches the catalog, so the catalog never points at something that is not there."""
+    reaches the catalog, so the catalog never points at something that is not there.
+
+    Captures are written in batches (`pipelines.batch`), on one writer thread: its file
+    creation, fsyncs and commits wait on the disk, and the reactor goes on fetching
+    meanwhile. One batch is written at a time; the next one fills up while it is. Every
+    batch is written before the spider closes, so the run's end sees all of them."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
+        self.batch = Batch()
+        self.ticker: LoopingCall | None = None
+        self.writer: ThreadPoolExecutor | None = None
+        self.writing: asyncio.Future[list[Entry]] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CatalogPipeline:
         return cls(crawler)
 
-    def process_item(self, item: PageItem) -> PageItem:
+    def open_spider(self) -> None:
+        self.writer = ThreadPoolExecutor(1, thread_name_prefix="newsvault-catalog")
+        self.ticker = LoopingCall(self.flush)
+        self.ticker.start(BATCH_SECONDS, now=False)
+
+    async def close_spider(self) -> None:
+        if self.ticker is not None and self.ticker.running:
+            self.ticker.stop()
+        while self.writing is not None or self.batch.entries:
+            if self.writing is not None:
+                await asyncio.wait([self.writing])
+            else:
+                self.flush()
+        if self.writer is not None:
+            self.writer.shutdown(wait=True)
+
+    async def process_item(self, item: PageItem) -> PageItem:
         run = Run.of(self.crawler)
-        run.flush()
-        if item.kind == "page":
-            self.store_page(run, item)
-        else:
-            self.store_check(run, item)
-        stats = self.crawler.stats
-        assert stats is not None
-        stats.inc_value(f"newsvault/articles/{'stored' if item.kind == 'page' else item.kind}")
+        key = (item.outlet, item.canonical_url)
+        # One capture per article per batch (its history is sequential), and a full batch
+        # waits for the one being written: the writer sets the pace, memory stays bounded.
+        while key in self.batch.keys or len(self.batch) >= BATCH_SIZE:
+            if self.writing is not None:
+                await asyncio.wait([self.writing])
+            else:
+                self.flush()
+        entry = page_entry(run, item) if item.kind == "page" else check_entry(run, item)
+        self.batch.add(key, entry)
+        if len(self.batch) >= BATCH_SIZE:
+            self.flush()
         return item
 
-    def store_page(self, run: Run, item: PageItem) -> None:
-        prov = item.extra["provenance"]
-        assert item.text_json is not None and item.article is not None
-        assert item.capture is not None and item.page is not None
-        stored = run.store.put_bytes(prov["text"]["key"], item.text_json)
-        # The provenance beside its text, so that the store explains itself without the
-        # catalog; the same bytes as the WARC's metadata record (ProvenancePipeline).
-        run.store.put_bytes(provenance_key(stored.key), provenance_json(prov))
-        with run.engine.begin() as conn:
-            article_id = record_page(conn, ArticleCapture(
-                article=item.article, capture_id=prov["capture_id"], run_id=run.info.run_id,
-                fetched_at=item.capture["fetched_at"], status=item.page.status,
-                text_key=stored.key, text_sha256=stored.sha256,
-                payload_sha256=prov["payload_sha256"],
-                metadata_record=item.extra["metadata_record"], provenance=prov,
-                published_utc=to_utc(item.article.get("published")),
-                etag=validator(item, "ETag"), last_modified=validator(item, "Last-Modified")))
-            if item.extra.get("signature"):
-                index_and_match(conn, article_id, item.outlet, item.extra["signature"])
+    def flush(self) -> None:
+        """Hand the waiting batch to the writer thread, unless it is busy."""
+        run = getattr(self.crawler, "newsvault_run", None)
+        if self.writing is not None or not self.batch.entries or run is None:
+            return
+        assert self.writer is not None
+        batch, self.batch = self.batch, Batch()
+        job = Job(run.take_pending(), batch.entries)
+        self.writing = asyncio.wrap_future(self.writer.submit(write_job, run, job))
+        self.writing.add_done_callback(lambda done: self.written(job, done))
 
-    def store_check(self, run: Run, item: PageItem) -> None:
-        prov = item.extra.get("provenance")
-        at = item.capture["fetched_at"] if item.capture else datetime.now(UTC)
-        with run.engine.begin() as conn:
-            record_check(conn, Check(
-                outlet=item.outlet, canonical_url=item.canonical_url, kind=item.kind, at=at,
-                run_id=run.info.run_id, capture_id=prov["capture_id"] if prov else None,
-                url=item.page.url if item.page else item.requested_url,
-                status=item.page.status if item.page else None, provenance=prov,
-                metadata_record=item.extra.get("metadata_record"), detail=item.detail),
-                run.config.deletion_misses)
+    def written(self, job: Job, done: asyncio.Future[list[Entry]]) -> None:
+        """Back on the reactor thread: count what the writer did."""
+        self.writing = None
+        stats = self.crawler.stats
+        assert stats is not None
+        try:
+            written = done.result()
+        except Exception:
+            logger.exception("the catalog writer failed on a batch of %d", len(job.entries))
+            written = []
+        for entry in written:
+            stats.inc_value(f"newsvault/articles/{_kind(entry)}")
+        if len(written) < len(job.entries):
+            stats.inc_value("newsvault/catalog/failed", len(job.entries) - len(written))
+        if len(self.batch) >= BATCH_SIZE:
+            self.flush()
+
+
+def _kind(entry: Entry) -> str:
+    return "stored" if isinstance(entry, PageEntry) else entry.check.kind

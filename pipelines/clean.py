@@ -12,11 +12,13 @@ import multiprocessing
 import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import DropItem
 
-from catalog.similar import signature
+from catalog.similar import folded_signature
+from catalog.textnorm import fold
 from crawler.items import PageItem
 from pipelines.extract import extract
 from pipelines.extract.model import Page
@@ -29,13 +31,25 @@ class NotAnArticle(DropItem):
     """The page is archived, but it is not an article (a digest, listing or empty page)."""
 
 
+@dataclass(frozen=True)
+class Extracted:
+    """What a worker returns for one page: everything CPU-bound about its text is done
+    there, where a core is to spare, and not on the crawl's reactor thread."""
+
+    article: dict[str, Any]
+    text_json: bytes  # the stored text document (`text_document`)
+    signature: bytes | None  # MinHash of the text, for near-duplicates across outlets
+    folded: tuple[str, str]  # title and body folded for the search index
+
+
 def extract_job(page: Page, outlet: str, edition: str | None, language: str | None,
-                canonical_url: str, parsers: Sequence[type]) -> tuple[dict[str, Any],
-                                                                     bytes | None]:
-    """Runs in a worker process: plain data in, plain data out. Returns the article and
-    the MinHash signature of its text (for near-duplicates across outlets)."""
-    article = extract(page, outlet, edition, language, canonical_url, parsers)
-    return article.to_dict(), signature(article.body)
+                canonical_url: str, parsers: Sequence[type]) -> Extracted:
+    """Runs in a worker process: plain data in, plain data out."""
+    article = extract(page, outlet, edition, language, canonical_url, parsers).to_dict()
+    # Folded once: the search index stores it and the shingles are its words.
+    body = fold("\n\n".join(article.get("body") or []))
+    return Extracted(article, text_document(article), folded_signature(body),
+                     (fold(article.get("title") or ""), body))
 
 
 def text_document(article: dict[str, Any]) -> bytes:
@@ -76,9 +90,10 @@ class CleanTextPipeline:
         args = (item.page, item.outlet, item.edition, item.language, item.canonical_url,
                 list(getattr(spider, "parsers", [])))
         if self.pool is None:
-            article, sig = extract_job(*args)
+            done = extract_job(*args)
         else:
-            article, sig = await asyncio.wrap_future(self.pool.submit(extract_job, *args))
+            done = await asyncio.wrap_future(self.pool.submit(extract_job, *args))
+        article = done.article
         stats = self.crawler.stats
         assert stats is not None
         for flag in article.get("flags", []):
@@ -88,6 +103,7 @@ class CleanTextPipeline:
                                f"{item.page.url}", log_level="INFO")
         stats.inc_value(f"newsvault/extract/parser/{article.get('parser')}")
         item.article = article
-        item.text_json = text_document(article)
-        item.extra["signature"] = sig
+        item.text_json = done.text_json
+        item.extra["signature"] = done.signature
+        item.extra["folded"] = done.folded
         return item

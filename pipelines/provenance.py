@@ -125,5 +125,6 @@ class ProvenancePipeline:
                                         refers_to=resp.record_id)
         run.record(loc, content_type="application/json", concurrent_to=bare_id(resp.record_id))
         item.extra["provenance"] = doc
+        item.extra["provenance_json"] = payload  # stored beside the text, byte for byte
         item.extra["metadata_record"] = bare_id(loc.record_id)
         return item
