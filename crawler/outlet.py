@@ -158,9 +158,11 @@ class OutletSpider(scrapy.Spider):
             meta={"nv_source": {"kind": kind, "path": source.path}, "nv_edition": edition,
                   "nv_base": base, "nv_spec": source, "nv_page": page})
 
-    def source_failed(self, failure: Failure) -> None:
+    def source_failed(self, failure: Failure) -> Iterator[Request]:
+        request = failure.request  # type: ignore[attr-defined]
         self.crawler.stats.inc_value("newsvault/sources/failed")
-        self.source_errors.append(f"{failure.request.url}: {failure.getErrorMessage()}")  # type: ignore[attr-defined]
+        self.source_errors.append(f"{request.url}: {failure.getErrorMessage()}")
+        yield from self.next_child_sitemap(request.meta)  # one bad child stops no others
 
     @cached_property
     def source_errors(self) -> list[str]:
@@ -189,9 +191,9 @@ class OutletSpider(scrapy.Spider):
         index, entries = discovery.sitemap_entries(response.body)
         meta = response.meta
         if index:
-            for entry in discovery.pick_sitemaps(entries, self.options.since):
-                yield self.source_request(meta["nv_spec"], meta["nv_edition"], meta["nv_base"],
-                                          url=urljoin(response.url, entry.url))
+            children = [urljoin(response.url, entry.url)
+                        for entry in discovery.pick_sitemaps(entries, self.options.since)]
+            yield from self.next_child_sitemap({**meta, "nv_children": children})
             return
         for entry in entries:
             if self.options.since and entry.date and entry.date.date() < self.options.since:
@@ -199,6 +201,21 @@ class OutletSpider(scrapy.Spider):
             if request := self.article_request(urljoin(response.url, entry.url),
                                                self._source(response), meta["nv_edition"]):
                 yield request
+        yield from self.next_child_sitemap(meta)
+
+    def next_child_sitemap(self, meta: dict[str, Any]) -> Iterator[Request]:
+        """The next child of a sitemap index, once the previous child has been read.
+
+        Children are read one at a time, each below the priority of the articles it
+        lists, so the frontier holds one child's articles rather than the whole site's
+        (memory stays flat as the archive grows, and --limit stops early)."""
+        children = meta.get("nv_children") or []
+        if not children or self.limit_reached:
+            return
+        request = self.source_request(meta["nv_spec"], meta["nv_edition"], meta["nv_base"],
+                                      url=children[0])
+        request.meta["nv_children"] = children[1:]
+        yield request
 
     def parse_listing(self, response: Response) -> Iterator[Request]:
         self.source_ok(response)
