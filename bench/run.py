@@ -21,7 +21,6 @@ import resource
 import shutil
 import subprocess
 import sys
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -209,22 +208,11 @@ def server_check(server: NginxServer, metas: list[synthetic.PageMeta]) -> dict[s
             "cpu_us_per_page": round(1e6 * cpu / (rate * seconds), 1) if rate else None}
 
 
-def from_snapshot(argv: list[str], results: Path) -> int:
-    """Run this command again from a frozen copy of the code (``bench.snapshot``)."""
-    with tempfile.TemporaryDirectory(prefix="bench-code-") as tmp:
-        root = snapshot.take(cs.REPO, Path(tmp))
-        print(f"bench: measuring a snapshot of the code ({root})", flush=True)
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-            p for p in (str(root), os.environ.get("PYTHONPATH")) if p)}
-        cmd = [sys.executable, "-m", "bench.run", *argv, "--no-snapshot",
-               "--results", str(results.resolve())]
-        return subprocess.run(cmd, cwd=root, env=env, check=False).returncode
-
-
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     args = parse_args(argv)
-    sys.exit(run(args) if args.no_snapshot else from_snapshot(argv, args.results))
+    sys.exit(run(args) if args.no_snapshot else snapshot.rerun(
+        "bench.run", argv, cs.REPO, args.results))
 
 
 if __name__ == "__main__":

@@ -51,3 +51,21 @@ def state_of(root: Path) -> dict[str, Any]:
     if manifest.exists():
         return {"snapshot": True, **json.loads(manifest.read_text())}
     return {"snapshot": False, **code_state(root)}
+
+
+def rerun(module: str, argv: list[str], repo: Path, results: Path) -> int:
+    """Run ``python -m module argv --no-snapshot`` from a frozen copy of ``repo``'s code,
+    so edits made while a long benchmark runs never mix into its figures."""
+    import os
+    import subprocess
+    import sys
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="bench-code-") as tmp:
+        root = take(repo, Path(tmp))
+        print(f"bench: measuring a snapshot of the code ({root})", flush=True)
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+            p for p in (str(root), os.environ.get("PYTHONPATH")) if p)}
+        cmd = [sys.executable, "-m", module, *argv, "--no-snapshot",
+               "--results", str(results.resolve())]
+        return subprocess.run(cmd, cwd=root, env=env, check=False).returncode

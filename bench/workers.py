@@ -31,7 +31,6 @@ import sqlite3
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -457,22 +456,11 @@ def save(path: Path, facts: dict[str, Any], args: argparse.Namespace,
     return summary
 
 
-def from_snapshot(argv: list[str], results: Path) -> int:
-    """Run again from a frozen copy of the code (``bench.snapshot``), as bench.run does."""
-    with tempfile.TemporaryDirectory(prefix="bench-code-") as tmp:
-        root = snapshot.take(cs.REPO, Path(tmp))
-        print(f"bench: measuring a snapshot of the code ({root})", flush=True)
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-            p for p in (str(root), os.environ.get("PYTHONPATH")) if p)}
-        cmd = [sys.executable, "-m", "bench.workers", *argv, "--no-snapshot",
-               "--results", str(results.resolve())]
-        return subprocess.run(cmd, cwd=root, env=env, check=False).returncode
-
-
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     args = parse_args(argv)
-    sys.exit(run(args) if args.no_snapshot else from_snapshot(argv, args.results))
+    sys.exit(run(args) if args.no_snapshot else snapshot.rerun(
+        "bench.workers", argv, cs.REPO, args.results))
 
 
 if __name__ == "__main__":
