@@ -34,9 +34,16 @@ def provenance_json(prov: dict[str, Any]) -> bytes:
     return json.dumps(prov, ensure_ascii=False, sort_keys=True).encode("utf-8")
 
 
+# The catalog's column sizes (catalog/schema.py). A longer validator is not kept: cut
+# short it would never match, and PostgreSQL would refuse the row (SQLite does not check).
+VALIDATOR_SIZES = {"ETag": 255, "Last-Modified": 64}
+
+
 def validator(item: PageItem, name: str) -> str | None:
-    """ETag / Last-Modified of the response, for the next conditional re-check."""
-    return item.page.header(name) if item.page is not None else None
+    """ETag / Last-Modified of the response, for the next conditional re-check (None
+    when absent or too long to be a real one; the WARC keeps it as sent either way)."""
+    value = item.page.header(name) if item.page is not None else None
+    return value if value is None or len(value) <= VALIDATOR_SIZES[name] else None
 
 
 def page_entry(run: Run, item: PageItem) -> PageEntry:
