@@ -21,12 +21,21 @@ def role_of(settings: Any) -> str:
 
 def connect(url: str) -> Redis:
     """A Redis client; a clear error when the distributed extra is not installed."""
-    try:
-        from redis import Redis
-    except ImportError:  # pragma: no cover - depends on the installation
-        raise RuntimeError("NEWSVAULT_REDIS_URL needs the distributed extra: "
-                           "pip install 'newsvault[distributed]'") from None
+    require_distributed()
+    from redis import Redis
+
     return Redis.from_url(url)
+
+
+def require_distributed() -> None:
+    """A clear error when the ``distributed`` extra (scrapy-redis, redis) is missing."""
+    from importlib.util import find_spec
+
+    if find_spec("scrapy_redis") is None or find_spec("redis") is None:
+        from crawler.options import UsageError
+
+        raise UsageError("NEWSVAULT_REDIS_URL needs the distributed extra: "
+                         "pip install 'newsvault[distributed]'")
 
 
 def worker_id() -> str:

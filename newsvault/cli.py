@@ -43,6 +43,13 @@ def main() -> None:
         click.echo(f"newsvault: cannot use the catalog ({reason}); check NEWSVAULT_CATALOG "
                    "and that its database is running", err=True)
         raise SystemExit(1) from None
+    except Exception as exc:
+        # redis-py is an optional extra, so its ConnectionError is matched by module.
+        if type(exc).__module__.startswith("redis.") and "Connection" in type(exc).__name__:
+            click.echo(f"newsvault: cannot reach Redis ({exc}); check NEWSVAULT_REDIS_URL "
+                       "and that the server is running", err=True)
+            raise SystemExit(1) from None
+        raise
 
 
 if __name__ == "__main__":

@@ -81,6 +81,9 @@ def run_crawl(outlet: str, spider_args: dict[str, Any], config: Config,
     if join and not config.redis_url:
         raise UsageError("--join serves a distributed crawl: set NEWSVAULT_REDIS_URL")
     if role != STANDALONE:
+        from crawler.roles import require_distributed
+
+        require_distributed()
         from crawler.frontier import distributed_settings
 
         overrides.update(distributed_settings(config, role))

@@ -13,10 +13,18 @@ from newsvault.crawl import EXIT_USAGE, scrapy_settings
 
 
 def _distributed_config() -> nvconfig.Config:
+    from crawler.options import UsageError
+    from crawler.roles import require_distributed
+
     config = nvconfig.load()
     if not config.redis_url:
         click.echo("newsvault: distributed mode is off; set NEWSVAULT_REDIS_URL "
                    "(see deploy/env.example)", err=True)
+        sys.exit(EXIT_USAGE)
+    try:
+        require_distributed()
+    except UsageError as exc:
+        click.echo(f"newsvault: {exc}", err=True)
         sys.exit(EXIT_USAGE)
     return config
 

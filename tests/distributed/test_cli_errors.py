@@ -1,0 +1,28 @@
+"""Distributed mode's commands fail with one clear line, not a traceback."""
+
+from __future__ import annotations
+
+import socket
+
+from tests.conftest import Home
+
+
+def dead_redis() -> str:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return f"redis://127.0.0.1:{sock.getsockname()[1]}/0"
+
+
+def test_unreachable_redis_is_one_line_naming_the_setting(home: Home) -> None:
+    home.env["NEWSVAULT_REDIS_URL"] = dead_redis()
+    for args in (("crawl", "sana", "--delay", "0"), ("frontier", "status", "sana")):
+        done = home.cli(*args)
+        assert done.returncode == 1, done.stderr[-2000:]
+        assert done.stderr.startswith("newsvault: cannot reach Redis (")
+        assert "NEWSVAULT_REDIS_URL" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_worker_without_redis_url_is_a_usage_error(home: Home) -> None:
+    done = home.cli("worker", "sana")
+    assert done.returncode == 2
+    assert "set NEWSVAULT_REDIS_URL" in done.stderr
