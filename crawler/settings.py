@@ -8,6 +8,11 @@ from newsvault.config import load, to_settings
 
 _config = load()
 globals().update(to_settings(_config))
+if _config.redis_url:  # distributed mode: `scrapy crawl` seeds the shared frontier too
+    from crawler.frontier import distributed_settings
+    from crawler.roles import SEED
+
+    globals().update(distributed_settings(_config, SEED))
 
 BOT_NAME = "newsvault"
 SPIDER_MODULES = ["crawler.spiders"]

@@ -4,6 +4,8 @@ workers' requests, the canonical dupefilter, the cluster-wide politeness slot.""
 from __future__ import annotations
 
 import itertools
+import subprocess
+import sys
 from types import SimpleNamespace
 from typing import Any
 
@@ -13,6 +15,8 @@ from scrapy import Request
 
 from crawler import frontier
 from crawler.politeness import reserve
+from tests.conftest import ROOT, Home
+from tests.e2e.archive import provenance, rows  # provenance(): JSON column as a dict
 
 pytestmark = pytest.mark.server
 
@@ -109,3 +113,21 @@ def test_politeness_slots_are_spaced_across_workers(server: Any, redis_url: str)
     assert waits[0] < 0.05
     assert all(0.2 < gap <= 0.25 for gap in gaps), gaps
     assert reserve(server, "other.example", 0.25) < 0.05  # hosts are independent
+
+
+def test_scrapy_crawl_seeds_the_shared_frontier(redis_url: str, server: Any,
+                                                home: Home) -> None:
+    """`scrapy crawl` has the same effect as `newsvault crawl`: in distributed mode, a
+    seed (nothing is fetched, so no site is needed)."""
+    home.env["NEWSVAULT_REDIS_URL"] = redis_url
+    done = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "sana", "-a",
+                           "edition=en"], cwd=ROOT, env=home.env, capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    state = frontier.frontier_state(server, "sana")
+    assert state["queued"] >= 2 and state["in_flight"] == 0  # feed, sitemaps, listings
+    info = frontier.crawl_info(server, "sana")
+    assert info is not None and info["args"]["edition"] == "en"
+    (run,) = rows(home.catalog_url, "SELECT status, stats FROM runs")
+    assert run["status"] == "ok"
+    assert provenance(run["stats"])["newsvault/frontier/seeded"] == state["queued"]
