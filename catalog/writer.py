@@ -210,33 +210,29 @@ class Indexed:
 
 
 def index_texts(conn: Connection, rows: Sequence[Indexed]) -> None:
-    """`index_text` for many articles: on SQLite two executemany statements, with the text
-    folded already where the extraction worker did it (folding is ~4% of a crawl's CPU)."""
-    if conn.dialect.name != "sqlite":
-        for r in rows:
-            index_text(conn, r.article_id, r.title, r.body)
+    """Keep the full-text index in step with these articles' current text, in one
+    statement per table: the FTS5 table on SQLite (with the text folded already where
+    the extraction worker did it: folding is ~4% of a crawl's CPU), the ``search_vector``
+    column (migration 0005) on PostgreSQL."""
+    if not rows:
         return
-    params = [{"id": r.article_id, "t": r.folded[0] if r.folded else fold(r.title),
-               "b": r.folded[1] if r.folded else fold(r.body)} for r in rows]
-    if params:
-        conn.execute(text("DELETE FROM articles_fts WHERE rowid = :id"), params)
-        conn.execute(text("INSERT INTO articles_fts(rowid, title, body) VALUES (:id, :t, :b)"),
-                     params)
-
-
-def index_text(conn: Connection, article_id: int, title: str, body: str) -> None:
-    """Keep the full-text index in step with the article's current text: the FTS5 table
-    on SQLite, the ``search_vector`` column (migration 0005) on PostgreSQL."""
     if conn.dialect.name == "postgresql":
         from catalog import tsvector  # PostgreSQL only; SQLite catalogs never need it
 
-        tsvector.store(conn, [(article_id, title, body)])
+        tsvector.store(conn, [(r.article_id, r.title, r.body) for r in rows])
         return
     if conn.dialect.name != "sqlite":
         return  # other databases search with LIKE (catalog.search)
-    conn.execute(text("DELETE FROM articles_fts WHERE rowid = :id"), {"id": article_id})
+    params = [{"id": r.article_id, "t": r.folded[0] if r.folded else fold(r.title),
+               "b": r.folded[1] if r.folded else fold(r.body)} for r in rows]
+    conn.execute(text("DELETE FROM articles_fts WHERE rowid = :id"), params)
     conn.execute(text("INSERT INTO articles_fts(rowid, title, body) VALUES (:id, :t, :b)"),
-                 {"id": article_id, "t": fold(title), "b": fold(body)})
+                 params)
+
+
+def index_text(conn: Connection, article_id: int, title: str, body: str) -> None:
+    """`index_texts` for one article."""
+    index_texts(conn, [Indexed(article_id, title, body)])
 
 
 def record_run(engine: Engine, run: Mapping[str, Any]) -> None:

@@ -87,7 +87,8 @@ def run_crawl(outlet: str, spider_args: dict[str, Any], config: Config,
         from crawler.frontier import distributed_settings
 
         overrides.update(distributed_settings(config, role))
-        overrides["NEWSVAULT_SEED_RUN"] = join
+    if join:
+        overrides["NEWSVAULT_SEED_RUN"] = join  # recorded in the worker run's args
     if spider_args.get("delay") is not None:
         # An explicit delay is the operator's decision; AutoThrottle would override it.
         overrides.setdefault("AUTOTHROTTLE_ENABLED", False)

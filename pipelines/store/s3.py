@@ -270,14 +270,17 @@ class S3Store:
     def exists(self, key: str) -> bool:
         return self._head(key) is not None
 
-    def get_bytes(self, key: str) -> bytes:
+    def _body(self, key: str) -> Any:
+        """The object's streaming body (one GET; FileNotFoundError if it is absent)."""
         try:
-            body = self.client.get_object(Bucket=self.bucket, Key=self.full_key(key))["Body"]
+            return self.client.get_object(Bucket=self.bucket, Key=self.full_key(key))["Body"]
         except Exception as exc:
             if _status(exc) == 404:
                 raise FileNotFoundError(f"{key} is not in {self.uri}") from None
             raise
-        return bytes(body.read())
+
+    def get_bytes(self, key: str) -> bytes:
+        return bytes(self._body(key).read())
 
     def read_range(self, key: str, offset: int, length: int) -> bytes:
         if length <= 0:
@@ -288,12 +291,7 @@ class S3Store:
 
     def download(self, key: str, path: Path) -> None:
         """Copy the object to a local file (one GET; FileNotFoundError if it is absent)."""
-        try:
-            body = self.client.get_object(Bucket=self.bucket, Key=self.full_key(key))["Body"]
-        except Exception as exc:
-            if _status(exc) == 404:
-                raise FileNotFoundError(f"{key} is not in {self.uri}") from None
-            raise
+        body = self._body(key)
         with path.open("wb") as out:
             for chunk in body.iter_chunks(1 << 20):
                 out.write(chunk)

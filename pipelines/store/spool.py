@@ -236,14 +236,10 @@ class SpooledStore:
 
     def _spooled(self, key: str, digest: str, size: int) -> StoredObject:
         row = objects.add_spooled(self.engine, key, size, digest)
-        if row["sha256"] != digest:
-            raise StoreError(f"{key} is archived already with SHA-256 {row['sha256']}, not "
-                             f"{digest}; archived objects are never overwritten")
-        if row["status"] == "stored":
-            return StoredObject(key, size, digest, row["etag"], row["stored_at"],
-                                row["verified_by"], row["retain_until"])
-        self.uploader.submit(key)
-        return StoredObject(key, size, digest, None, row["spooled_at"], "spooled")
+        stored = self._object(key, size, digest, row)  # refuses a different digest
+        if row["status"] != "stored":
+            self.uploader.submit(key)
+        return stored
 
     # -- uploading -----------------------------------------------------------------------
 

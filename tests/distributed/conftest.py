@@ -10,8 +10,8 @@ from tests.support.redis import redis_server
 
 
 @pytest.fixture(scope="session")
-def redis_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with redis_server(tmp_path_factory.mktemp("redis")) as url:
+def redis_session() -> Iterator[str]:
+    with redis_server() as url:
         yield url
 
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import socket
-
 from tests.conftest import Home
+from tests.support.pywb import free_port
 
 
 def dead_redis() -> str:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return f"redis://127.0.0.1:{sock.getsockname()[1]}/0"
+    """A Redis URL nothing listens on (connections are refused at once)."""
+    return f"redis://127.0.0.1:{free_port()}/0"
 
 
 def test_unreachable_redis_is_one_line_naming_the_setting(home: Home) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -20,11 +19,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.support.pywb import free_port
 
 
 def _as_postgres_user() -> list[str]:
@@ -56,7 +51,7 @@ def postgres_server() -> Iterator[str]:
     base = Path(tempfile.mkdtemp(prefix="newsvault-pg-"))
     try:
         base.chmod(0o777)
-        port, run_as = _free_port(), _as_postgres_user()
+        port, run_as = free_port(), _as_postgres_user()
         bin_dir = _install(base, run_as)
         subprocess.run([*run_as, str(bin_dir / "initdb"), "-D", str(base / "data"), "-U",
                         "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"],
