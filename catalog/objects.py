@@ -7,11 +7,11 @@ out: nothing here knows about stores.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, RowMapping, func, insert, select, update
+from sqlalchemy import Engine, RowMapping, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from catalog import schema
@@ -60,6 +60,22 @@ def mark_stored(engine: Engine, key: str, values: Mapping[str, Any]) -> None:
     with engine.begin() as conn:
         conn.execute(update(OBJ).where(OBJ.c.key == key).values(
             status="stored", error=None, **values))
+
+
+STORED_FIELDS = ("size", "etag", "store", "verified_by", "stored_at", "retain_until")
+
+
+def mark_stored_many(engine: Engine, rows: Sequence[Mapping[str, Any]]) -> None:
+    """`mark_stored` for many objects in one transaction: each row has ``key`` and the
+    `STORED_FIELDS`."""
+    if not rows:
+        return
+    # bindparam names must differ from column names in an UPDATE's SET clause
+    statement = update(OBJ).where(OBJ.c.key == bindparam("b_key")).values(
+        status="stored", error=None, **{f: bindparam(f"b_{f}") for f in STORED_FIELDS})
+    with engine.begin() as conn:
+        conn.execute(statement, [{f"b_{f}": row[f] for f in ("key", *STORED_FIELDS)}
+                                 for row in rows])
 
 
 def mark_quarantined(engine: Engine, key: str, error: str) -> None:

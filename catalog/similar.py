@@ -32,8 +32,10 @@ def shingles(paragraphs: Sequence[str]) -> set[bytes]:
 
 def folded_shingles(folded: str) -> set[bytes]:
     """The word 5-grams of a text already folded (`catalog.textnorm.fold`)."""
-    words = folded.split()
-    return {" ".join(words[i:i + SHINGLE]).encode() for i in range(len(words) - SHINGLE + 1)}
+    # Encoded once (the shingles are hashed as UTF-8), after str.split() has found the
+    # words: bytes.split() would miss Unicode spaces.
+    words = " ".join(folded.split()).encode().split(b" ")
+    return {b" ".join(words[i:i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
 
 
 def signature(paragraphs: Sequence[str]) -> bytes | None:
@@ -41,28 +43,42 @@ def signature(paragraphs: Sequence[str]) -> bytes | None:
     return folded_signature(fold(" ".join(paragraphs)))
 
 
-@cache
-def _template() -> tuple[tuple[np.ndarray, np.ndarray], str]:
-    # Made once per process: MinHash() draws its 128 permutations anew every time.
-    from datasketch import MinHash
+# The MinHash is datasketch 2's default, "affine32" with seed 1: each shingle's first four
+# SHA-1 bytes (little-endian), MurmurHash3's 32-bit finalizer, then a * h + b modulo 2^32
+# for 128 (a, b) pairs drawn as datasketch draws them. Computed here in one vectorised pass
+# (datasketch hashes in a Python loop and imports scipy), and pinned, so that a datasketch
+# release with another default cannot silently change the signatures in the catalog.
+# tests/catalog/test_similar.py checks the values against datasketch's own.
+_U32 = np.uint32
 
-    mh = MinHash(num_perm=PERMUTATIONS, seed=1)
-    return mh.permutations, mh.scheme
+
+@cache
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    draw = np.random.RandomState(1)
+    a = draw.randint(0, 1 << 31, PERMUTATIONS, dtype=_U32) * _U32(2) + _U32(1)
+    b = draw.randint(0, 1 << 32, PERMUTATIONS, dtype=_U32)
+    return a, b
+
+
+def _fmix32(hv: np.ndarray) -> np.ndarray:
+    hv = hv ^ (hv >> _U32(16))
+    hv = hv * _U32(0x85EBCA6B)
+    hv = hv ^ (hv >> _U32(13))
+    hv = hv * _U32(0xC2B2AE35)
+    return hv ^ (hv >> _U32(16))
 
 
 def folded_signature(folded: str) -> bytes | None:
     """`signature` of a text folded already (the extraction worker folds it once, for
-    this and for the search index)."""
+    this and for the search index): 128 minima, each stored as 8 little-endian bytes."""
     grams = folded_shingles(folded)
     if len(grams) < MIN_SHINGLES:
         return None
-    # Imported here: datasketch pulls in scipy (~0.6 s), needed only where text is extracted.
-    from datasketch import LeanMinHash, MinHash
-
-    permutations, scheme = _template()
-    mh = MinHash(num_perm=PERMUTATIONS, seed=1, permutations=permutations, scheme=scheme)
-    mh.update_batch(list(grams))
-    return bytes(LeanMinHash(mh).hashvalues.astype("<u8").tobytes())
+    sha1 = hashlib.sha1
+    hashed = np.frombuffer(b"".join([sha1(g).digest()[:4] for g in grams]), dtype="<u4")
+    a, b = _permutations()
+    minima = (_fmix32(hashed.astype(_U32))[:, None] * a + b).min(axis=0)
+    return bytes(minima.astype("<u8").tobytes())
 
 
 def _values(sig: bytes) -> np.ndarray:

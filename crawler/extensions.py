@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 from datetime import UTC, datetime
@@ -131,6 +132,7 @@ class RunExtension:
         self.crawler.newsvault_run = run  # type: ignore[attr-defined]
         run.open()
         load_history(spider, run)
+        settle_heap()
         self.flusher = LoopingCall(run.flush)
         self.flusher.start(2.0, now=False)
         logger.info("run %s of %s started", info.run_id, spider.name)
@@ -148,6 +150,18 @@ class RunExtension:
         run.close(status, {"finish_reason": reason, **values}, error)
         run.status, run.error = status, error
         logger.info("run %s %s%s", run.info.run_id, status, f": {error}" if error else "")
+
+
+def settle_heap() -> None:
+    """Take what start-up made (modules, settings, the archive's history) out of the
+    cyclic garbage collector's reach, and collect the young generation every 10,000
+    allocations instead of 700. Measured on a 2,000-page crawl: the collector's time in
+    the crawl process fell from 2.1 s to 0.5 s, most of it full collections walking the
+    start-up heap again and again. Nearly everything a crawl allocates dies young, by
+    reference counting; the cycles that wait longer for collection are few and small."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
 
 
 def run_args(spider: OutletSpider) -> dict[str, Any]:

@@ -164,11 +164,11 @@ class LocalStore:
             return self._stat(key, digest)
         target.parent.mkdir(parents=True, exist_ok=True)
         if os.stat(path).st_dev == os.stat(target.parent).st_dev:
-            os.link(path, target)
+            os.link(path, target)  # the same inode, whose bytes were just hashed
         else:
             self._write_new(target, lambda fh: _copy_into(path, fh))
-        if sha256_file(target) != digest:
-            raise StoreError(f"verification failed for {key}: the stored copy differs")
+            if sha256_file(target) != digest:
+                raise StoreError(f"verification failed for {key}: the stored copy differs")
         os.chmod(target, 0o444)
         path.unlink()
         return self._stat(key, digest)

@@ -27,12 +27,15 @@ import logging
 import os
 import shutil
 import sys
+import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, RowMapping, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -53,6 +56,11 @@ from pipelines.store.uploader import Uploader
 
 logger = logging.getLogger(__name__)
 TMP = ".tmp"
+# "stored" marks are written in batches: one transaction per upload cost a crawl about a
+# millisecond per document. A mark lost to a crash is harmless: `resume` finds the row
+# still "spooled" with its spool copy gone, and settles it from the store.
+MARK_BATCH = 100
+MARK_AGE = 1.0  # seconds the first mark of a batch may wait for others
 
 
 def _libc_syncfs() -> Callable[[int], int] | None:
@@ -98,6 +106,9 @@ class SpooledStore:
         (self.dir / TMP).mkdir(parents=True, exist_ok=True)
         self.uploader = Uploader(self.upload, settings)
         self.journalled: dict[str, str] = {}  # key -> SHA-256 of a queued, journalled object
+        self._marks: list[dict[str, Any]] = []  # "stored" marks not yet written
+        self._marks_since = 0.0
+        self._marks_lock = threading.Lock()
 
     def path(self, key: str) -> Path:
         """Where ``key`` is (or would be) spooled."""
@@ -287,11 +298,30 @@ class SpooledStore:
             return stored
 
     def _record(self, stored: StoredObject) -> None:
-        objects.mark_stored(self.engine, stored.key, {
-            "size": stored.size, "etag": stored.etag, "store": self.remote.uri,
-            # the upload time is when the store's copy was confirmed, which is now
-            "verified_by": stored.verified_by, "stored_at": datetime.now(UTC),
-            "retain_until": stored.retain_until})
+        """Mark the object stored: written with the next batch of marks (`flush_marks`)."""
+        mark = {"key": stored.key, "size": stored.size, "etag": stored.etag,
+                "store": self.remote.uri, "verified_by": stored.verified_by,
+                # the upload time is when the store's copy was confirmed, which is now
+                "stored_at": datetime.now(UTC), "retain_until": stored.retain_until}
+        now = time.monotonic()
+        with self._marks_lock:
+            if not self._marks:
+                self._marks_since = now
+            self._marks.append(mark)
+            due = len(self._marks) >= MARK_BATCH or now - self._marks_since >= MARK_AGE
+        if due:
+            self.flush_marks()
+
+    def flush_marks(self) -> None:
+        """Write the "stored" marks waiting in memory, in one transaction."""
+        with self._marks_lock:
+            marks, self._marks = self._marks, []
+        try:
+            objects.mark_stored_many(self.engine, marks)
+        except Exception:
+            with self._marks_lock:  # kept for the next try (or `resume`, after a crash)
+                self._marks[:0] = marks
+            raise
 
     def _set_aside(self, key: str, path: Path, error: str) -> None:
         target = self.quarantine / key
@@ -318,6 +348,7 @@ class SpooledStore:
         for row in objects.spooled(self.engine):
             if row["key"] not in waiting and not self.path(row["key"]).exists():
                 self._settle(row["key"], row["sha256"])
+        self.flush_marks()
         return len(keys)
 
     def _settle(self, key: str, sha256: str) -> None:
@@ -340,6 +371,7 @@ class SpooledStore:
         """Finish the uploads; the counts for the run's stats (``spooled``: objects still
         waiting in the spool, to be uploaded by the next crawl or ``newsvault sync``)."""
         report = self.uploader.close()
+        self.flush_marks()
         left = len(self.pending())
         if left:
             logger.warning("%d objects could not be uploaded to %s and stay in the spool %s: "

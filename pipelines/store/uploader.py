@@ -83,7 +83,7 @@ class Uploader:
         self.breaker = Breaker(settings.trip_after, settings.cooldown)
         self.report = UploadReport()
         self.lock = threading.Lock()
-        self.futures: list[Future[None]] = []
+        self.futures: set[Future[None]] = set()
         self.pool = ThreadPoolExecutor(max(1, settings.workers),
                                        thread_name_prefix="newsvault-upload")
 
@@ -91,8 +91,12 @@ class Uploader:
         """Queue an upload; it runs in the background."""
         future = self.pool.submit(self._run, key)
         with self.lock:
-            self.futures = [f for f in self.futures if not f.done()]
-            self.futures.append(future)
+            self.futures.add(future)
+        future.add_done_callback(self._forget)
+
+    def _forget(self, future: Future[None]) -> None:
+        with self.lock:
+            self.futures.discard(future)
 
     def drain(self) -> UploadReport:
         """Wait for every queued upload. Keys deferred by a pause are tried once more if

@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from catalog import objects
 from catalog.db import connect
 from pipelines.storage import LocalStore, SpoolCorrupt, StoredObject, StoreError
+from pipelines.store import spool
 from pipelines.store.options import SpoolSettings
 from pipelines.store.spool import SpooledStore
 from pipelines.store.uploader import Breaker, backoff
@@ -187,6 +188,26 @@ def test_a_crash_between_upload_and_catalog_write_is_settled(
     store.close()
     row = objects.get(engine, KEYS[0])
     assert row is not None and row["status"] == "stored" and row["verified_by"] == "head"
+
+
+def test_stored_marks_are_batched_and_a_lost_batch_is_settled_by_the_next_run(
+        tmp_path: Path, engine: Engine, settings: SpoolSettings,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(spool, "MARK_AGE", 3600)  # however slow the machine
+    remote = LocalStore(tmp_path / "store")
+    store = SpooledStore(remote, settings, engine)
+    store.queue(store.spool([(key, b"[%d]" % i) for i, key in enumerate(KEYS[:3])]))
+    store.uploader.drain()
+    # uploaded, spool copies deleted, marks still in memory: the process dies here
+    assert store.pending() == [] and all(remote.exists(k) for k in KEYS[:3])
+    assert {r["status"] for r in objects.listing(engine)} == {"spooled"}
+    store.uploader.close()
+    again = SpooledStore(remote, settings, engine)
+    assert again.resume() == 0
+    again.close()
+    rows = objects.listing(engine)
+    assert [r["status"] for r in rows] == ["stored"] * 3
+    assert {r["verified_by"] for r in rows} == {"head"}  # settled from the store's copy
 
 
 def test_a_spooled_file_without_a_catalog_row_is_recorded_and_uploaded(
