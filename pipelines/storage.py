@@ -152,13 +152,19 @@ class LocalStore:
     def path(self, key: str) -> Path:
         return self.root / check_key(key)
 
-    def put_file(self, key: str, path: Path, sha256: str | None = None) -> StoredObject:
-        """Store a closed file; the source is removed only once the copy is verified."""
+    def put_file(self, key: str, path: Path, sha256: str | None = None, *,
+                 reread: bool = True) -> StoredObject:
+        """Store a closed file; the source is removed only once the copy is verified.
+        ``reread=False``: ``sha256`` was computed in this process from the bytes as they
+        were written, moments ago, so the file is not read again to check it."""
         target = self.path(key)
-        digest = sha256_file(path)
-        if sha256 is not None and digest != sha256:
-            raise SpoolCorrupt(f"{path} has SHA-256 {digest}, recorded {sha256}: it changed "
-                               "on disk after it was written")
+        if sha256 is None or reread:
+            digest = sha256_file(path)
+            if sha256 is not None and digest != sha256:
+                raise SpoolCorrupt(f"{path} has SHA-256 {digest}, recorded {sha256}: it "
+                                   "changed on disk after it was written")
+        else:
+            digest = sha256
         if self._same_existing(target, digest):
             path.unlink()
             return self._stat(key, digest)

@@ -194,7 +194,7 @@ def test_stored_marks_are_batched_and_a_lost_batch_is_settled_by_the_next_run(
         tmp_path: Path, engine: Engine, settings: SpoolSettings,
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(spool, "MARK_AGE", 3600)  # however slow the machine
-    remote = LocalStore(tmp_path / "store")
+    remote = Flaky(tmp_path / "store")  # uploaded by the upload threads, not linked
     store = SpooledStore(remote, settings, engine)
     store.queue(store.spool([(key, b"[%d]" % i) for i, key in enumerate(KEYS[:3])]))
     store.uploader.drain()
@@ -208,6 +208,27 @@ def test_stored_marks_are_batched_and_a_lost_batch_is_settled_by_the_next_run(
     rows = objects.listing(engine)
     assert [r["status"] for r in rows] == ["stored"] * 3
     assert {r["verified_by"] for r in rows} == {"head"}  # settled from the store's copy
+
+
+def test_a_local_store_on_the_spools_file_system_takes_documents_by_hard_links(
+        tmp_path: Path, engine: Engine, settings: SpoolSettings) -> None:
+    store = SpooledStore(LocalStore(tmp_path / "store"), settings, engine)
+    assert store.linkable
+    docs = [(key, b"[%d]" % i) for i, key in enumerate(KEYS[:3])]
+    stored = store.spool(docs)
+    spooled_inodes = [store.path(key).stat().st_ino for key, _ in docs]
+    store.queue(stored)  # stored at once, in this thread: no upload was queued
+    assert store.pending() == [] and not store.uploader.futures
+    assert [(tmp_path / "store" / k).stat().st_ino for k, _ in docs] == spooled_inodes
+    rows = objects.listing(engine)
+    assert [(r["status"], r["verified_by"]) for r in rows] == [("stored", "local")] * 3
+    assert store.close()["newsvault/storage/uploaded"] == 3
+    # an object the store holds with other bytes is refused, and stays spooled
+    (other,) = store.spool([(KEYS[4], b"[4]")])
+    (tmp_path / "store" / KEYS[4]).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "store" / KEYS[4]).write_bytes(b"[other]")
+    store.queue([other])
+    assert store.pending() == [KEYS[4]] and objects.get(engine, KEYS[4])["status"] == "spooled"
 
 
 def test_a_spooled_file_without_a_catalog_row_is_recorded_and_uploaded(
