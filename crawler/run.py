@@ -20,7 +20,7 @@ from crawler.recordid import bare_id
 from newsvault import __version__
 from newsvault.config import Config
 from newsvault.locks import process_alive
-from pipelines.batch import replay_spooled
+from pipelines.batch import replay_spooled, write_rows
 from pipelines.storage import store_from_uri, warc_key
 from pipelines.store.spool import SpooledStore
 from pipelines.warc import ClosedWarc, RecordLocation, WarcConfig, WarcWriter, recover
@@ -69,6 +69,8 @@ class Run:
     status: str = "running"
     error: str | None = None
     storage_stats: dict[str, int] = field(default_factory=dict)
+    # counts of the documents the catalog writer process stored (pipelines.batchwriter)
+    writer_storage: dict[str, int] = field(default_factory=dict)
 
     @staticmethod
     def of(crawler: Crawler) -> Run:
@@ -142,9 +144,7 @@ class Run:
 
     def write_captures(self, rows: list[dict[str, Any]]) -> None:
         """Write capture rows taken off the queue (any thread)."""
-        if rows:
-            with self.engine.begin() as conn:
-                catalog.add_captures(conn, rows)
+        write_rows(self.engine, rows)
 
     def close(self, status: str, stats: dict[str, Any], error: str | None) -> None:
         self.flush()
@@ -152,6 +152,8 @@ class Run:
             self.writer.close()
         # Wait for the uploads; what could not be uploaded stays spooled and is counted.
         self.storage_stats = self.store.close()
+        for name, count in self.writer_storage.items():
+            self.storage_stats[name] = self.storage_stats.get(name, 0) + count
         catalog.finish_run(self.engine, self.info.run_id, status,
                            {**stats, **self.storage_stats,
                             "warc_files": list(self.warc_files)}, error)

@@ -11,6 +11,7 @@ import os
 import socket
 import tomllib
 from dataclasses import dataclass, fields, replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ class Config:
     warc_max_size: int = 1_000_000_000
     max_body: int = 50_000_000  # bytes; larger responses are archived truncated
     extract_workers: int = -1  # -1: one per spare core; 0: extract in the crawler process
+    catalog_writer: str = "auto"  # process | thread | auto (a process if a core is spare)
     obey_robots: bool = True
     proxy: str = ""
     hostname: str = ""
@@ -94,7 +96,12 @@ class Config:
 
     @property
     def host(self) -> str:
-        return self.hostname or socket.gethostname()
+        return self.hostname or _hostname()
+
+
+@cache  # asked for every capture's provenance; a system call each time showed up
+def _hostname() -> str:
+    return socket.gethostname()
 
 
 def _coerce(value: str, default: Any) -> Any:

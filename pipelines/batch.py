@@ -23,17 +23,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
 from catalog import schema
+from catalog import writer as catalog
 from catalog.history import Check, record_check, record_pages
 from catalog.similar import Signed, index_and_match_many, signature
 from catalog.writer import ArticleCapture
 
 if TYPE_CHECKING:
     from crawler.run import Run
+    from newsvault.config import Config
+    from pipelines.store.spool import SpooledStore
 
 logger = logging.getLogger(__name__)
 PROVENANCE_SUFFIX = ".provenance.json"  # pipelines.storage.provenance_key
@@ -85,7 +88,27 @@ class Job:
     entries: list[Entry]
 
 
-def write(run: Run, entries: Sequence[Entry]) -> None:
+class Target(Protocol):
+    """What a batch is written with: the run itself (`crawler.run.Run`), or its stand-in
+    in the writer process (`pipelines.batchwriter`)."""
+
+    @property
+    def config(self) -> Config: ...
+    @property
+    def engine(self) -> Engine: ...
+    @property
+    def store(self) -> SpooledStore: ...
+    def write_captures(self, rows: list[dict[str, Any]]) -> None: ...
+
+
+def write_rows(engine: Engine, rows: list[dict[str, Any]]) -> None:
+    """Write capture rows (each record of the run's WARC files), in one transaction."""
+    if rows:
+        with engine.begin() as conn:
+            catalog.add_captures(conn, rows)
+
+
+def write(run: Target, entries: Sequence[Entry]) -> None:
     """Archive the entries' documents and write their catalog rows (steps 2 to 4)."""
     pages = [e for e in entries if isinstance(e, PageEntry)]
     stored = run.store.spool([doc for e in pages for doc in e.docs])
@@ -99,7 +122,7 @@ def write(run: Run, entries: Sequence[Entry]) -> None:
     run.store.queue(stored)
 
 
-def write_job(run: Run, job: Job) -> list[Entry]:
+def write_job(run: Target, job: Job) -> list[Entry]:
     """Runs on the writer thread: the capture rows, then the entries (`write_each`).
     Returns the entries written."""
     try:
@@ -109,7 +132,7 @@ def write_job(run: Run, job: Job) -> list[Entry]:
     return write_each(run, job.entries)
 
 
-def write_each(run: Run, entries: Sequence[Entry]) -> list[Entry]:
+def write_each(run: Target, entries: Sequence[Entry]) -> list[Entry]:
     """`write` the batch; if it fails, each entry on its own, so that one bad capture
     costs only its own catalog rows. Returns the entries written."""
     try:

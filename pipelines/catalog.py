@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +15,8 @@ from catalog.history import Check
 from catalog.writer import ArticleCapture
 from crawler.items import PageItem
 from crawler.run import Run
-from pipelines.batch import Batch, CheckEntry, Entry, Job, PageEntry, to_utc, write_job
+from pipelines.batch import Batch, CheckEntry, Entry, Job, PageEntry, to_utc
+from pipelines.batchwriter import ProcessWriter, ThreadWriter, use_process
 from pipelines.storage import provenance_key
 
 if TYPE_CHECKING:
@@ -83,26 +84,39 @@ class CatalogPipeline:
     """Last in line: only a capture whose bytes, provenance and text are all archived
     reaches the catalog, so the catalog never points at something that is not there.
 
-    Captures are written in batches (`pipelines.batch`), on one writer thread: its file
-    creation, fsyncs and commits wait on the disk, and the reactor goes on fetching
-    meanwhile. One batch is written at a time; the next one fills up while it is. Every
-    batch is written before the spider closes, so the run's end sees all of them."""
+    Captures are written in batches (`pipelines.batch`) by a writer process, or thread
+    (`pipelines.batchwriter`): its file creation, fsyncs and commits wait on the disk, and
+    the reactor goes on fetching meanwhile. One batch is written at a time; the next one
+    fills up while it is. Every batch is written before the spider closes, so the run's
+    end sees all of them."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.batch = Batch()
         self.ticker: LoopingCall | None = None
-        self.writer: ThreadPoolExecutor | None = None
-        self.writing: asyncio.Future[list[Entry]] | None = None
+        self.writer: ProcessWriter | ThreadWriter | None = None
+        self.writing: asyncio.Future[list[int]] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CatalogPipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
-        self.writer = ThreadPoolExecutor(1, thread_name_prefix="newsvault-catalog")
         self.ticker = LoopingCall(self.flush)
         self.ticker.start(BATCH_SECONDS, now=False)
+
+    def _writer(self, run: Run) -> ProcessWriter | ThreadWriter:
+        """Started with the first batch: a run that stores no article needs none."""
+        if self.writer is None:
+            if use_process(run.config.catalog_writer):
+                settings = self.crawler.settings
+                self.writer = ProcessWriter(run.config, {
+                    "file": settings.get("LOG_FILE"), "level": settings.get("LOG_LEVEL"),
+                    "format": settings.get("LOG_FORMAT"),
+                    "datefmt": settings.get("LOG_DATEFORMAT")})
+            else:
+                self.writer = ThreadWriter(run)
+        return self.writer
 
     async def close_spider(self) -> None:
         if self.ticker is not None and self.ticker.running:
@@ -113,7 +127,11 @@ class CatalogPipeline:
             else:
                 self.flush()
         if self.writer is not None:
-            self.writer.shutdown(wait=True)
+            run = Run.of(self.crawler)
+            try:
+                run.writer_storage = self.writer.close()
+            except Exception:  # what it had not stored stays in the spool
+                logger.exception("the catalog writer did not close cleanly")
 
     async def process_item(self, item: PageItem) -> PageItem:
         run = Run.of(self.crawler)
@@ -132,23 +150,42 @@ class CatalogPipeline:
         return item
 
     def flush(self) -> None:
-        """Hand the waiting batch to the writer thread, unless it is busy."""
+        """Hand the waiting batch to the writer, unless it is busy."""
         run = getattr(self.crawler, "newsvault_run", None)
         if self.writing is not None or not self.batch.entries or run is None:
             return
-        assert self.writer is not None
         batch, self.batch = self.batch, Batch()
-        job = Job(run.take_pending(), batch.entries)
-        self.writing = asyncio.wrap_future(self.writer.submit(write_job, run, job))
-        self.writing.add_done_callback(lambda done: self.written(job, done))
+        self._submit(run, Job(run.take_pending(), batch.entries))
 
-    def written(self, job: Job, done: asyncio.Future[list[Entry]]) -> None:
+    def _submit(self, run: Run, job: Job) -> None:
+        try:
+            future = self._writer(run).submit(job)
+        except BrokenProcessPool:
+            future = self._fall_back(run).submit(job)
+        self.writing = asyncio.wrap_future(future)
+        self.writing.add_done_callback(lambda done: self.written(run, job, done))
+
+    def _fall_back(self, run: Run) -> ThreadWriter:
+        """The writer process died (killed, out of memory): write on a thread from now on.
+        Writing a batch again is safe: documents already spooled are recognised by their
+        digests, and catalog rows already committed are refused, not doubled."""
+        logger.error("the catalog writer process died; batches are written on a thread now")
+        if isinstance(self.writer, ProcessWriter):
+            self.writer.pool.shutdown(wait=False, cancel_futures=True)
+        self.writer = ThreadWriter(run)
+        return self.writer
+
+    def written(self, run: Run, job: Job, done: asyncio.Future[list[int]]) -> None:
         """Back on the reactor thread: count what the writer did."""
         self.writing = None
         stats = self.crawler.stats
         assert stats is not None
         try:
-            written = done.result()
+            written = [job.entries[i] for i in done.result()]
+        except BrokenProcessPool:
+            self._fall_back(run)
+            self._submit(run, job)
+            return
         except Exception:
             logger.exception("the catalog writer failed on a batch of %d", len(job.entries))
             written = []

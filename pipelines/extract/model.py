@@ -71,7 +71,15 @@ class Article:
         return "\n\n".join(self.body)
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        """What ``dataclasses.asdict`` gives (fresh lists and dicts), a few times faster:
+        its generic recursion cost every extraction about 0.2 ms."""
+        data = {name: getattr(self, name) for name in _ARTICLE_FIELDS}
+        for name, value in data.items():
+            if isinstance(value, list):
+                data[name] = [_image_dict(v) if isinstance(v, Image) else v for v in value]
+            elif isinstance(value, dict):
+                data[name] = dict(value)
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Article:
@@ -79,3 +87,11 @@ class Article:
         values = {k: v for k, v in data.items() if k in known}
         values["images"] = [Image(**i) for i in values.get("images", [])]
         return cls(**values)
+
+
+_ARTICLE_FIELDS = tuple(f.name for f in dataclasses.fields(Article))
+_IMAGE_FIELDS = tuple(f.name for f in dataclasses.fields(Image))
+
+
+def _image_dict(image: Image) -> dict[str, Any]:
+    return {name: getattr(image, name) for name in _IMAGE_FIELDS}
