@@ -130,6 +130,7 @@ class ProcessWriter:
         # spawn, not fork: forking a process that runs a reactor and threads is unsafe
         self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
                                         initializer=_start, initargs=(config, log))
+        self.pool.submit(os.getpid)  # the process starts on a first job: start it now
 
     def submit(self, job: Job) -> Future[list[int]]:
         return self.pool.submit(_write, job)

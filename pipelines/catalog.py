@@ -106,7 +106,8 @@ class CatalogPipeline:
         self.ticker.start(BATCH_SECONDS, now=False)
 
     def _writer(self, run: Run) -> ProcessWriter | ThreadWriter:
-        """Started with the first batch: a run that stores no article needs none."""
+        """Started by the first capture to catalogue: a run that finds nothing new needs
+        none, and the first batch is ready about when the writer process is."""
         if self.writer is None:
             if use_process(run.config.catalog_writer):
                 settings = self.crawler.settings
@@ -143,6 +144,7 @@ class CatalogPipeline:
                 await asyncio.wait([self.writing])
             else:
                 self.flush()
+        self._writer(run)
         entry = page_entry(run, item) if item.kind == "page" else check_entry(run, item)
         self.batch.add(key, entry)
         if len(self.batch) >= BATCH_SIZE:
