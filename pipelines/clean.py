@@ -78,11 +78,6 @@ class CleanTextPipeline:
             # spawn, not fork: forking a process that runs a reactor and threads is unsafe.
             ctx = multiprocessing.get_context("spawn")
             self.pool = ProcessPoolExecutor(self.workers, mp_context=ctx)
-            # Start the workers now, while robots.txt and the sources are fetched: started
-            # by the first article instead, their second of start-up stalled the crawl
-            # (Scrapy stops downloading while its scraped responses wait).
-            for _ in range(self.workers):
-                self.pool.submit(worker_count, 0)
 
     def close_spider(self) -> None:
         if self.pool is not None:
