@@ -15,6 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from scrapy import Request, signals
 from scrapy.exceptions import DropItem
 
 from catalog.similar import folded_signature
@@ -68,6 +69,8 @@ class CleanTextPipeline:
         self.crawler = crawler
         self.workers = workers
         self.pool: ProcessPoolExecutor | None = None
+        self.warming = False
+        crawler.signals.connect(self.scheduled, signal=signals.request_scheduled)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CleanTextPipeline:
@@ -78,6 +81,18 @@ class CleanTextPipeline:
             # spawn, not fork: forking a process that runs a reactor and threads is unsafe.
             ctx = multiprocessing.get_context("spawn")
             self.pool = ProcessPoolExecutor(self.workers, mp_context=ctx)
+
+    def scheduled(self, request: Request) -> None:
+        """The first request for an article not archived yet starts the workers, so their
+        second of start-up overlaps the fetching. Started by the first response instead,
+        they stalled the crawl (Scrapy stops downloading while scraped responses wait).
+        A run that only re-checks starts them when a changed page needs one."""
+        if self.pool is None or self.warming:
+            return
+        if request.meta.get("nv_canonical") and request.meta.get("nv_previous") is None:
+            self.warming = True
+            for _ in range(self.workers):
+                self.pool.submit(worker_count, 0)
 
     def close_spider(self) -> None:
         if self.pool is not None:
