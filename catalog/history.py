@@ -152,12 +152,7 @@ def record_check(conn: Connection, check: Check, misses_for_deletion: int) -> in
         return None
     values: dict[str, Any] = {"last_checked": check.at}
     if check.capture_id is not None:
-        conn.execute(insert(C).values(
-            capture_id=check.capture_id, article_id=row.id, run_id=check.run_id,
-            fetched_at=check.at, url=check.url or row.url, status=check.status,
-            kind=check.kind, version=row.current_version,
-            metadata_record=check.metadata_record,
-            provenance=dict(check.provenance) if check.provenance else None))
+        conn.execute(insert(C).values(**_check_capture(check, row)))
     if check.kind == "revisit":
         values.update(last_seen=check.at, misses=0, status="live", deleted_at=None)
         conn.execute(update(V).where((V.c.article_id == row.id)
@@ -179,6 +174,54 @@ def record_check(conn: Connection, check: Check, misses_for_deletion: int) -> in
                    {**(check.detail or {}), "reason": f"unavailable on {misses} checks in a row"})
     conn.execute(update(A).where(A.c.id == row.id).values(**values))
     return int(row.id)
+
+
+_REVISIT_CONFIRMS = update(V).where((V.c.article_id == bindparam("_aid"))
+                                    & (V.c.version == bindparam("_version"))).values(
+    last_confirmed=bindparam("_at"), last_capture=bindparam("_capture"))
+_REVISIT_CHECKED = update(A).where(A.c.id == bindparam("_aid")).values(
+    last_checked=bindparam("_at"), last_seen=bindparam("_at"), misses=0, status="live",
+    deleted_at=None)
+
+
+def record_checks(conn: Connection, checks: Sequence[Check],
+                  misses_for_deletion: int) -> list[int | None]:
+    """`record_check` for checks of distinct articles. A revisit of a live article (what
+    a re-check run is made of) costs a share of three executemany statements; any other
+    check is recorded on its own. Returns the article ids, as `record_check` does."""
+    found: dict[tuple[str, str], Any] = {}
+    for outlet, urls in by_outlet([(c.outlet, c.canonical_url) for c in checks]):
+        found.update({(outlet, r.canonical_url): r for r in conn.execute(
+            select(A).where((A.c.outlet == outlet) & A.c.canonical_url.in_(urls)))})
+    ids: list[int | None] = []
+    revisits = []
+    for check in checks:
+        row = found.get((check.outlet, check.canonical_url))
+        if row is not None and check.kind == "revisit" and row.status != "deleted":
+            revisits.append((check, row))
+            ids.append(int(row.id))
+        else:
+            ids.append(record_check(conn, check, misses_for_deletion))
+    captures = [_check_capture(check, row) for check, row in revisits
+                if check.capture_id is not None]
+    if captures:
+        conn.execute(insert(C), captures)
+    if revisits:
+        conn.execute(_REVISIT_CONFIRMS, [
+            {"_aid": row.id, "_version": row.current_version, "_at": check.at,
+             "_capture": check.capture_id} for check, row in revisits])
+        conn.execute(_REVISIT_CHECKED, [{"_aid": row.id, "_at": check.at}
+                                        for check, row in revisits])
+    return ids
+
+
+def _check_capture(check: Check, row: Any) -> dict[str, Any]:
+    """The capture row of a re-check that archived something."""
+    return {"capture_id": check.capture_id, "article_id": row.id, "run_id": check.run_id,
+            "fetched_at": check.at, "url": check.url or row.url, "status": check.status,
+            "kind": check.kind, "version": row.current_version,
+            "metadata_record": check.metadata_record,
+            "provenance": dict(check.provenance) if check.provenance else None}
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from sqlalchemy import Engine, select
 
 from catalog import schema
 from catalog import writer as catalog
-from catalog.history import Check, record_check, record_pages
+from catalog.history import Check, record_checks, record_pages
 from catalog.similar import Signed, index_and_match_many, signature
 from catalog.writer import ArticleCapture
 
@@ -116,9 +116,9 @@ def write(run: Target, entries: Sequence[Entry]) -> None:
         ids = record_pages(conn, [e.capture for e in pages]) if pages else []
         index_and_match_many(conn, [Signed(i, e.outlet, e.signature)
                                     for i, e in zip(ids, pages, strict=True) if e.signature])
-        for e in entries:
-            if isinstance(e, CheckEntry):
-                record_check(conn, e.check, run.config.deletion_misses)
+        checks = [e.check for e in entries if isinstance(e, CheckEntry)]
+        if checks:
+            record_checks(conn, checks, run.config.deletion_misses)
     run.store.queue(stored)
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, select, text
 
 from catalog import schema
 from catalog.db import connect
-from catalog.history import Check, record_check, record_page, record_pages
+from catalog.history import Check, record_check, record_checks, record_page, record_pages
 from catalog.similar import Signed, index_and_match, index_and_match_many, signature
 from catalog.writer import ArticleCapture, finish_run, start_run
 from crawler.run import Run, RunInfo
@@ -96,6 +96,40 @@ def test_a_batch_writes_what_one_capture_at_a_time_writes(tmp_path: Path) -> Non
     assert len(written["articles"]) == 9 and len(written["versions"]) == 11
     assert {e[1] for e in written["events"]} == {"edited", "deleted", "reappeared"}
     assert written["similar"], "the syndicated copies are linked"
+
+
+def test_checks_in_a_batch_write_what_one_check_at_a_time_writes(tmp_path: Path) -> None:
+    def check(n: int, kind: str, minutes: int, capture: bool = True) -> Check:
+        url = f"https://a.example/a/{n}"
+        return Check(outlet="a", canonical_url=url, kind=kind, run_id="run-1",
+                     at=T0 + timedelta(minutes=minutes), url=url, status=304,
+                     capture_id=f"r{n}-{minutes}" if capture else None,
+                     provenance={"capture_id": f"r{n}-{minutes}"} if capture else None,
+                     metadata_record=f"m{n}-{minutes}" if capture else None,
+                     detail={"status": 410} if kind == "gone" else None)
+
+    checks = [check(0, "revisit", 60), check(1, "revisit", 61),
+              check(2, "revisit", 62),  # deleted before: it reappears
+              check(3, "gone", 63), check(4, "miss", 64, capture=False),  # no answer
+              check(99, "revisit", 65)]
+    one, many = fresh(tmp_path, "one"), fresh(tmp_path, "many")
+    results = []
+    for engine, batched in ((one, False), (many, True)):
+        with engine.begin() as conn:
+            record_pages(conn, [cap(f"c{n}", "a", n, f"Title {n}", story(n), n)
+                                for n in range(5)])
+            record_check(conn, check(2, "gone", 30), 3)
+        with engine.begin() as conn:
+            results.append(record_checks(conn, checks, 3) if batched
+                           else [record_check(conn, c, 3) for c in checks])
+    assert results[0] == results[1] and results[0][-1] is None
+    written = dump(many)
+    assert written == dump(one)
+    assert sorted(e[1] for e in written["events"]) == ["deleted", "deleted", "reappeared"]
+    with many.connect() as conn:
+        rows = {r.canonical_url[-1]: r for r in conn.execute(select(schema.articles))}
+    assert rows["0"].status == "live" and rows["0"].last_seen == T0 + timedelta(minutes=60)
+    assert rows["4"].misses == 1 and rows["3"].status == "deleted"
 
 
 def run_in(home: Path) -> Run:
