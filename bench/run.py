@@ -200,10 +200,7 @@ def server_check(server: NginxServer, metas: list[synthetic.PageMeta]) -> dict[s
 
 
 def main(argv: list[str] | None = None) -> None:
-    argv = sys.argv[1:] if argv is None else argv
-    args = parse_args(argv)
-    sys.exit(run(args) if args.no_snapshot else snapshot.rerun(
-        "bench.run", argv, cs.REPO, args.results))
+    snapshot.main("bench.run", argv, parse_args, run, cs.REPO)
 
 
 if __name__ == "__main__":

@@ -10,8 +10,6 @@ for the smoke test on machines without nginx: it is correct, not fast, and
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import grp
 import os
 import pwd
@@ -27,6 +25,8 @@ from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+from pipelines.batchwriter import die_with_parent
 
 NGINX_MISSING = ("nginx is not installed; the benchmark serves the synthetic site with it: "
                  "run `apt-get install -y nginx` (as root) and try again")
@@ -113,8 +113,7 @@ def wait_ready(url: str, timeout: float = 10.0) -> None:
 def _die_with_parent() -> None:
     """In the nginx child before exec: SIGTERM it when the bench process dies, however it
     dies (a killed benchmark must not leave a server running on the machine)."""
-    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-    libc.prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+    die_with_parent(signal.SIGTERM)
 
 
 def _user_directive() -> str:

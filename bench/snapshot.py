@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,17 @@ def state_of(root: Path) -> dict[str, Any]:
     if manifest.exists():
         return {"snapshot": True, **json.loads(manifest.read_text())}
     return {"snapshot": False, **code_state(root)}
+
+
+def main(module: str, argv: list[str] | None, parse_args: Callable[[list[str]], Any],
+         run: Callable[[Any], int], repo: Path) -> None:
+    """A benchmark's entry point: parse the arguments, then measure a snapshot of the code
+    (`rerun`), or this tree as it is with ``--no-snapshot``; exits with the run's status."""
+    import sys
+
+    argv = sys.argv[1:] if argv is None else argv
+    args = parse_args(argv)
+    sys.exit(run(args) if args.no_snapshot else rerun(module, argv, repo, args.results))
 
 
 def rerun(module: str, argv: list[str], repo: Path, results: Path) -> int:

@@ -449,10 +449,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> None:
-    argv = sys.argv[1:] if argv is None else argv
-    args = parse_args(argv)
-    sys.exit(run(args) if args.no_snapshot else snapshot.rerun(
-        "bench.workers", argv, cs.REPO, args.results))
+    snapshot.main("bench.workers", argv, parse_args, run, cs.REPO)
 
 
 if __name__ == "__main__":

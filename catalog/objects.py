@@ -55,11 +55,8 @@ def add_spooled(engine: Engine, key: str, size: int, sha256: str) -> RowMapping:
 
 
 def mark_stored(engine: Engine, key: str, values: Mapping[str, Any]) -> None:
-    """The store's copy is confirmed: ``values`` has size, etag, store, verified_by,
-    stored_at and retain_until."""
-    with engine.begin() as conn:
-        conn.execute(update(OBJ).where(OBJ.c.key == key).values(
-            status="stored", error=None, **values))
+    """The store's copy is confirmed: ``values`` has the `STORED_FIELDS`."""
+    mark_stored_many(engine, [{"key": key, **values}])
 
 
 STORED_FIELDS = ("size", "etag", "store", "verified_by", "stored_at", "retain_until")

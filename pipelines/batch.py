@@ -28,10 +28,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 from sqlalchemy import Engine, select
 
 from catalog import schema
-from catalog import writer as catalog
 from catalog.history import Check, record_checks, record_pages
 from catalog.similar import Signed, index_and_match_many, signature
-from catalog.writer import ArticleCapture
+from catalog.writer import ArticleCapture, add_captures
 
 if TYPE_CHECKING:
     from crawler.run import Run
@@ -105,7 +104,7 @@ def write_rows(engine: Engine, rows: list[dict[str, Any]]) -> None:
     """Write capture rows (each record of the run's WARC files), in one transaction."""
     if rows:
         with engine.begin() as conn:
-            catalog.add_captures(conn, rows)
+            add_captures(conn, rows)
 
 
 def write(run: Target, entries: Sequence[Entry]) -> None:

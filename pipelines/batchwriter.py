@@ -87,11 +87,13 @@ class _Target:
 _TARGET: _Target | None = None  # the writer process's, made by _start
 
 
-def _die_with_parent() -> None:
+def die_with_parent(signum: int = signal.SIGKILL) -> None:
+    """In a child process: have the kernel send it ``signum`` when its parent dies,
+    however it dies (Linux; elsewhere nothing). Also used by the benchmark's servers."""
     if not sys.platform.startswith("linux"):
         return
     libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
-    libc.prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    libc.prctl(1, signum)  # 1 = PR_SET_PDEATHSIG
     if os.getppid() == 1:  # the parent died before prctl took effect
         os._exit(1)
 
@@ -100,7 +102,7 @@ def _start(config: Config, log: dict[str, Any]) -> None:
     """The writer process's start: die with the crawl, log where it logs, open the catalog
     and the store."""
     global _TARGET
-    _die_with_parent()
+    die_with_parent()
     handler = (logging.FileHandler(log["file"], encoding="utf-8") if log.get("file")
                else logging.StreamHandler())
     handler.setFormatter(logging.Formatter(log["format"], log["datefmt"]))
