@@ -26,7 +26,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from pipelines.batchwriter import die_with_parent
+from pipelines.helpers import die_with_parent
 
 NGINX_MISSING = ("nginx is not installed; the benchmark serves the synthetic site with it: "
                  "run `apt-get install -y nginx` (as root) and try again")

@@ -7,31 +7,12 @@ about the crawl (capture middleware, pipelines, catalog) is production code.
 
 from __future__ import annotations
 
+from bench.parser import SyntheticV1
 from crawler.outlet import OutletSpider
 from crawler.sources import Sitemap
 from crawler.urls import UrlRules
-from pipelines.extract.document import css
-from pipelines.extract.parser import Parser
 
-HOST = "synthetic.bench"  # bench.synthetic.HOST; not imported, so workers load less
-
-
-class SyntheticV1(Parser):
-    """The synthetic WordPress-like theme (``bench.boilerplate``), every field declared so
-    that no page falls back to trafilatura or htmldate, as with a well-kept real outlet."""
-
-    name = "synthetic.V1"
-    key = css("article.post div.entry-content")
-    title = css("article.post h1.entry-title")
-    body = css("article.post div.entry-content")
-    exclude = ("div.ad-slot", "aside.read-also")
-    published = css("article.post time.published", attr="datetime")
-    modified = css("article.post time.updated", attr="datetime")
-    section = css("article.post span.cat-links a")
-    tags = css("article.post div.tags-links a[rel=tag]")
-    authors = css("article.post span.byline a.author")
-    images = css("article.post figure.post-thumbnail img")
-    caption = css("article.post figure.post-thumbnail figcaption")
+HOST = "synthetic.bench"  # bench.synthetic.HOST
 
 
 class SyntheticSpider(OutletSpider):

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config as AlembicConfig
 from sqlalchemy import Engine, create_engine, event
+
+if TYPE_CHECKING:
+    from alembic.config import Config as AlembicConfig
 
 _engines: dict[str, Engine] = {}
 
@@ -24,6 +25,10 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 
 def alembic_config() -> AlembicConfig:
+    # Alembic is imported when a catalog is migrated, not by every process that opens one
+    # (a crawl's helper processes open it migrated already).
+    from alembic.config import Config as AlembicConfig
+
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(resources.files("catalog") / "migrations"))
     return cfg
@@ -31,6 +36,8 @@ def alembic_config() -> AlembicConfig:
 
 def upgrade(engine: Engine) -> None:
     """Bring the catalog to the newest schema (idempotent; safe to run at every start)."""
+    from alembic import command
+
     cfg = alembic_config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn

@@ -22,8 +22,8 @@ from catalog.history import Step, rebuild_versions
 from catalog.writer import index_text
 from crawler.spiders import registry
 from newsvault.config import Config
-from pipelines.clean import text_document
 from pipelines.extract import EXTRACTOR_VERSION, extract
+from pipelines.extract.job import text_document
 from pipelines.extract.model import Page
 from pipelines.storage import Store, store_from_uri, warc_key
 

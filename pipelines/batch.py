@@ -29,7 +29,8 @@ from sqlalchemy import Engine, select
 
 from catalog import schema
 from catalog.history import Check, record_checks, record_pages
-from catalog.similar import Signed, index_and_match_many, signature
+from catalog.minhash import signature
+from catalog.similar import Signed, index_and_match_many
 from catalog.writer import ArticleCapture, add_captures
 
 if TYPE_CHECKING:

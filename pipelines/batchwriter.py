@@ -17,13 +17,8 @@ process itself is killed mid-batch.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import logging
-import multiprocessing
 import os
-import signal
-import sys
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -31,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from catalog.db import connect
 from newsvault.config import Config
 from pipelines.batch import Job, write_job, write_rows
+from pipelines.helpers import die_with_parent, spawn_context
 from pipelines.storage import store_from_uri
 from pipelines.store.spool import SpooledStore
 
@@ -87,17 +83,6 @@ class _Target:
 _TARGET: _Target | None = None  # the writer process's, made by _start
 
 
-def die_with_parent(signum: int = signal.SIGKILL) -> None:
-    """In a child process: have the kernel send it ``signum`` when its parent dies,
-    however it dies (Linux; elsewhere nothing). Also used by the benchmark's servers."""
-    if not sys.platform.startswith("linux"):
-        return
-    libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
-    libc.prctl(1, signum)  # 1 = PR_SET_PDEATHSIG
-    if os.getppid() == 1:  # the parent died before prctl took effect
-        os._exit(1)
-
-
 def _start(config: Config, log: dict[str, Any]) -> None:
     """The writer process's start: die with the crawl, log where it logs, open the catalog
     and the store."""
@@ -109,7 +94,7 @@ def _start(config: Config, log: dict[str, Any]) -> None:
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(log["level"])
-    engine = connect(config.catalog_url)
+    engine = connect(config.catalog_url, migrate=False)  # the crawl migrated it
     store = SpooledStore(store_from_uri(config.storage_uri, config.s3_options),
                          config.spool_settings, engine)
     _TARGET = _Target(config, engine, store)
@@ -129,8 +114,7 @@ class ProcessWriter:
     """Batches written in a process of its own, with its own catalog engine and store."""
 
     def __init__(self, config: Config, log: dict[str, Any]) -> None:
-        # spawn, not fork: forking a process that runs a reactor and threads is unsafe
-        self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+        self.pool = ProcessPoolExecutor(1, mp_context=spawn_context(),
                                         initializer=_start, initargs=(config, log))
         self.pool.submit(os.getpid)  # the process starts on a first job: start it now
 

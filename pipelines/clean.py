@@ -7,22 +7,16 @@ process pool beside the crawler's reactor; the reactor never waits on it.
 from __future__ import annotations
 
 import asyncio
-import json
-import multiprocessing
 import os
-from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from scrapy import Request, signals
 from scrapy.exceptions import DropItem
 
-from catalog.similar import folded_signature
-from catalog.textnorm import fold
 from crawler.items import PageItem
-from pipelines.extract import extract
-from pipelines.extract.model import Page
+from pipelines.extract.job import extract_job, ready
+from pipelines.helpers import spawn_context
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -30,32 +24,6 @@ if TYPE_CHECKING:
 
 class NotAnArticle(DropItem):
     """The page is archived, but it is not an article (a digest, listing or empty page)."""
-
-
-@dataclass(frozen=True)
-class Extracted:
-    """What a worker returns for one page: everything CPU-bound about its text is done
-    there, where a core is to spare, and not on the crawl's reactor thread."""
-
-    article: dict[str, Any]
-    text_json: bytes  # the stored text document (`text_document`)
-    signature: bytes | None  # MinHash of the text, for near-duplicates across outlets
-    folded: tuple[str, str]  # title and body folded for the search index
-
-
-def extract_job(page: Page, outlet: str, edition: str | None, language: str | None,
-                canonical_url: str, parsers: Sequence[type]) -> Extracted:
-    """Runs in a worker process: plain data in, plain data out."""
-    article = extract(page, outlet, edition, language, canonical_url, parsers).to_dict()
-    # Folded once: the search index stores it and the shingles are its words.
-    body = fold("\n\n".join(article.get("body") or []))
-    return Extracted(article, text_document(article), folded_signature(body),
-                     (fold(article.get("title") or ""), body))
-
-
-def text_document(article: dict[str, Any]) -> bytes:
-    """The stored text JSON: stable key order, UTF-8, so equal texts hash equal."""
-    return json.dumps(article, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
 
 
 def worker_count(configured: int) -> int:
@@ -78,9 +46,7 @@ class CleanTextPipeline:
 
     def open_spider(self) -> None:
         if self.workers:
-            # spawn, not fork: forking a process that runs a reactor and threads is unsafe.
-            ctx = multiprocessing.get_context("spawn")
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=ctx)
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=spawn_context())
 
     def scheduled(self, request: Request) -> None:
         """The first request for an article not archived yet starts the workers, so their
@@ -92,7 +58,7 @@ class CleanTextPipeline:
         if request.meta.get("nv_canonical") and request.meta.get("nv_previous") is None:
             self.warming = True
             for _ in range(self.workers):
-                self.pool.submit(worker_count, 0)
+                self.pool.submit(ready)
 
     def close_spider(self) -> None:
         if self.pool is not None:

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from datasketch import LeanMinHash, MinHash
 
-from catalog.similar import (
+from catalog.minhash import (
     MIN_SHINGLES,
     PERMUTATIONS,
     folded_shingles,

@@ -14,12 +14,13 @@ from sqlalchemy import Engine, select, text
 from catalog import schema
 from catalog.db import connect
 from catalog.history import Check, record_check, record_checks, record_page, record_pages
-from catalog.similar import Signed, index_and_match, index_and_match_many, signature
+from catalog.minhash import signature
+from catalog.similar import Signed, index_and_match, index_and_match_many
 from catalog.writer import ArticleCapture, finish_run, start_run
 from crawler.run import Run, RunInfo
 from newsvault import config as nvconfig
 from pipelines.batch import replay_spooled
-from pipelines.clean import text_document
+from pipelines.extract.job import text_document
 from pipelines.storage import provenance_key
 
 T0 = datetime(2026, 11, 1, tzinfo=UTC)

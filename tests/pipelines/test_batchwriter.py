@@ -17,12 +17,12 @@ import pytest
 from sqlalchemy import func, select
 
 from catalog import objects, schema
-from catalog.similar import signature
+from catalog.minhash import signature
 from crawler.run import Run
 from pipelines.batch import Job, PageEntry
 from pipelines.batchwriter import ProcessWriter, use_process
 from pipelines.catalog import CatalogPipeline
-from pipelines.clean import text_document
+from pipelines.extract.job import text_document
 from pipelines.storage import provenance_key
 from tests.pipelines.test_batch import cap, provenance, run_in, story
 

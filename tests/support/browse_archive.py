@@ -22,7 +22,8 @@ from sqlalchemy import select
 from catalog import schema, writer
 from catalog.db import connect
 from catalog.history import Check, record_check, record_page
-from catalog.similar import index_and_match, signature
+from catalog.minhash import signature
+from catalog.similar import index_and_match
 from pipelines.storage import LocalStore, text_key, warc_key
 from pipelines.warc import (
     NOT_MODIFIED,
