@@ -61,6 +61,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.CrawlDelayMiddleware": 580,
     # 740: just before HttpProxyMiddleware (750).
     "crawler.middlewares.ProxyMiddleware": 740,
+    # 590: Scrapy's, with a faster gzip decoder.
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "crawler.compression.FastHttpCompressionMiddleware": 590,
     # 950: before HttpCompressionMiddleware (590) decodes the body.
     "crawler.middlewares.WarcCaptureMiddleware": 950,
 }
