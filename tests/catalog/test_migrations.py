@@ -1,10 +1,14 @@
-"""The Alembic chain on both backends: every downgrade, and 0005's search vectors."""
+"""The Alembic chain on both backends: every downgrade, 0005's search vectors and 0006's
+MinHash signatures."""
 
 from __future__ import annotations
 
 from sqlalchemy import Engine, inspect, text
 
+import random
+
 from catalog.db import upgrade
+from catalog.minhash import signature
 from catalog.search import SearchQuery, search_articles
 from tests.catalog.conftest import migrate
 
@@ -55,3 +59,34 @@ def test_0005_backfills_search_vectors(empty_engine: Engine) -> None:
     assert "search_vector" not in columns(engine, "articles")
     assert "ix_articles_search" not in {i["name"] for i in inspect(engine).get_indexes(
         "articles")}
+
+
+def test_0006_signs_and_links_every_article_again(empty_engine: Engine) -> None:
+    engine = empty_engine
+    migrate(engine, "0005")
+    rnd = random.Random(5)
+    story = [" ".join(f"w{rnd.randrange(5_000)}" for _ in range(60)) for _ in range(4)]
+    texts = {1: story, 2: story[:3] + ["one paragraph of the copy rewritten " * 5],
+             3: [" ".join(f"v{rnd.randrange(5_000)}" for _ in range(240))], 4: ["too short"]}
+    outlets = {1: "sana", 2: "prensa_latina", 3: "sana", 4: "sana"}
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO articles (id, outlet, canonical_url, url, title, body, status, "
+            "first_seen, last_seen) VALUES (:id, :outlet, :url, :url, 't', :body, 'live', "
+            "'2026-11-22', '2026-11-22')"),
+            [{"id": i, "outlet": outlets[i], "url": f"https://x/{i}", "body": "\n\n".join(t)}
+             for i, t in texts.items()])
+        # 0005's signatures: stale values, and a link 0006 must not keep.
+        conn.execute(text("INSERT INTO article_signatures VALUES (:id, :sig)"),
+                     [{"id": i, "sig": bytes(8 * 128)} for i in (1, 2, 3)])
+        conn.execute(text("INSERT INTO article_similar VALUES (1, 3, 1.0), (3, 1, 1.0)"))
+    migrate(engine, "0006")
+    with engine.connect() as conn:
+        sigs = {r[0]: bytes(r[1]) for r in conn.execute(
+            text("SELECT article_id, minhash FROM article_signatures"))}
+        links = {(r[0], r[1]) for r in conn.execute(
+            text("SELECT article_id, other_id FROM article_similar"))}
+        bands = conn.execute(text("SELECT count(*) FROM article_lsh")).scalar_one()
+    assert sigs == {i: signature(texts[i]) for i in (1, 2, 3)}
+    assert links == {(1, 2), (2, 1)}  # the copy across outlets, found again
+    assert bands == 3 * 32

@@ -1,4 +1,5 @@
-"""MinHash signatures: the values datasketch computes, and what they estimate."""
+"""MinHash signatures: the values datasketch computes over our shingle hash, and what they
+estimate."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from catalog.minhash import (
     PERMUTATIONS,
     folded_shingles,
     folded_signature,
+    shingle_hash,
+    shingle_hashes,
     signature,
     similarity,
 )
@@ -21,11 +24,12 @@ from catalog.textnorm import fold
 VOCABULARY = ("the minister said on sunday that talks would resume in damascus القصير دمشق "
               "وزير الخارجية año niño gobierno")
 WORDS = VOCABULARY.split()
+PINNED = [17590706, 16067401, 3584879, 61664521]  # the first 4 minima of test_signatures_are_pinned
 
 
 def _reference(folded: str) -> bytes:
     """datasketch's own MinHash of the same shingles, as the catalog stores it."""
-    mh = MinHash(num_perm=PERMUTATIONS, seed=1, scheme="affine32")
+    mh = MinHash(num_perm=PERMUTATIONS, seed=1, scheme="affine32", hashfunc=shingle_hash)
     mh.update_batch(list(folded_shingles(folded)))
     return bytes(LeanMinHash(mh).hashvalues.astype("<u8").tobytes())
 
@@ -35,6 +39,24 @@ def test_signatures_are_datasketchs_affine32_minhash(seed: int) -> None:
     rnd = random.Random(seed)
     text = fold(" ".join(rnd.choice(WORDS) for _ in range(rnd.randint(30, 600))))
     assert folded_signature(text) == _reference(text)
+
+
+def test_the_vectorised_hashes_are_those_of_each_shingle() -> None:
+    rnd = random.Random(3)
+    text = fold(" ".join(rnd.choice(WORDS) for _ in range(400)))
+    expected = sorted({shingle_hash(s) for s in folded_shingles(text)})
+    assert shingle_hashes(text).tolist() == expected
+    assert shingle_hash(b"a b c d e") != shingle_hash(b"e d c b a")  # word order counts
+    assert shingle_hashes("four words only here").size == 0
+
+
+def test_signatures_are_pinned() -> None:
+    """A change of these values strands every signature in the catalogs (they would need
+    a migration such as 0006): it must not happen by accident."""
+    rnd = random.Random(11)
+    sig = folded_signature(fold(" ".join(rnd.choice(WORDS) for _ in range(200))))
+    assert sig is not None
+    assert np.frombuffer(sig, dtype="<u8")[:4].tolist() == PINNED
 
 
 def test_shingles_split_on_unicode_spaces_and_are_utf8() -> None:
