@@ -11,10 +11,12 @@ a local spool first and uploads from there (see that module).
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -131,6 +133,19 @@ def check_key(key: str) -> str:
     return key
 
 
+def link_into(source: Path, target: Path) -> None:
+    """``os.link``, making the target's directories when they are missing. Tried first and
+    not checked before: a store links thousands of documents into a few directories a
+    crawl, and the first failure of a month's directory costs less than a check each."""
+    try:
+        os.link(source, target)
+    except FileNotFoundError:
+        if not source.exists():
+            raise
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.link(source, target)
+
+
 def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as fh:
@@ -165,17 +180,32 @@ class LocalStore:
                                    "changed on disk after it was written")
         else:
             digest = sha256
-        if self._same_existing(target, digest):
+        source = os.stat(path)
+        try:
+            link_into(path, target)  # the same inode, whose bytes were hashed
+        except FileExistsError:  # os.link never overwrites: compare instead
+            self._same_existing(target, digest)
             path.unlink()
             return self._stat(key, digest)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if os.stat(path).st_dev == os.stat(target.parent).st_dev:
-            os.link(path, target)  # the same inode, whose bytes were just hashed
-        else:
+        except OSError as exc:
+            if exc.errno != errno.EXDEV:
+                raise
+            return self._copy_in(key, path, digest)
+        if stat.S_IMODE(source.st_mode) != 0o444:
+            os.chmod(target, 0o444)
+        path.unlink()
+        return StoredObject(key, source.st_size, digest, None,
+                            datetime.fromtimestamp(source.st_mtime, UTC), "local")
+
+    def _copy_in(self, key: str, path: Path, digest: str) -> StoredObject:
+        """put_file from another file system: a verified copy."""
+        target = self.path(key)
+        if not self._same_existing(target, digest):
+            target.parent.mkdir(parents=True, exist_ok=True)
             self._write_new(target, lambda fh: _copy_into(path, fh))
             if sha256_file(target) != digest:
                 raise StoreError(f"verification failed for {key}: the stored copy differs")
-        os.chmod(target, 0o444)
+            os.chmod(target, 0o444)
         path.unlink()
         return self._stat(key, digest)
 

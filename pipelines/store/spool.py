@@ -50,6 +50,7 @@ from pipelines.storage import (
     StoredObject,
     StoreError,
     check_key,
+    link_into,
     sha256_file,
 )
 from pipelines.store.options import SpoolSettings
@@ -192,7 +193,9 @@ class SpooledStore:
 
     def _write_tmp(self, data: bytes) -> Path:
         tmp = self.dir / TMP / f"{os.getpid()}-{uuid.uuid4().hex}"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        # Read-only from its creation (this descriptor may still write it): spooled and
+        # stored documents are never modified, and no chmod per document is needed.
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
         try:
             view = memoryview(data)
             while view:
@@ -245,6 +248,7 @@ class SpooledStore:
         if self._known(key, digest, size) is not None:
             path.unlink()  # stored already, with these bytes
             return self._spooled(key, digest, size)
+        os.chmod(path, 0o444)
         self._place(path, self.path(key))
         return self._spooled(key, digest, size)
 
@@ -263,10 +267,9 @@ class SpooledStore:
                             row["verified_by"], row["retain_until"])
 
     def _place(self, source: Path, target: Path) -> None:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.chmod(source, 0o444)
+        """Link a read-only file (as `_write_tmp` makes them) to its key, and unlink it."""
         try:
-            os.link(source, target)  # fails if the key is spooled already: never overwrite
+            link_into(source, target)  # fails if the key is spooled already: never overwrite
         except FileExistsError:
             if sha256_file(target) != sha256_file(source):
                 raise StoreError(f"{target} is spooled already with other bytes; archived "
@@ -276,6 +279,7 @@ class SpooledStore:
                 raise
             tmp = self.dir / TMP / f"{os.getpid()}-{uuid.uuid4().hex}"
             shutil.copyfile(source, tmp)
+            os.chmod(tmp, 0o444)
             self._place(tmp, target)
         source.unlink()
 

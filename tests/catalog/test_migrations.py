@@ -3,9 +3,9 @@ MinHash signatures."""
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, inspect, text
-
 import random
+
+from sqlalchemy import Engine, inspect, text
 
 from catalog.db import upgrade
 from catalog.minhash import signature
@@ -66,7 +66,7 @@ def test_0006_signs_and_links_every_article_again(empty_engine: Engine) -> None:
     migrate(engine, "0005")
     rnd = random.Random(5)
     story = [" ".join(f"w{rnd.randrange(5_000)}" for _ in range(60)) for _ in range(4)]
-    texts = {1: story, 2: story[:3] + ["one paragraph of the copy rewritten " * 5],
+    texts = {1: story, 2: [*story[:3], "one paragraph of the copy rewritten " * 5],
              3: [" ".join(f"v{rnd.randrange(5_000)}" for _ in range(240))], 4: ["too short"]}
     outlets = {1: "sana", 2: "prensa_latina", 3: "sana", 4: "sana"}
     with engine.begin() as conn:

@@ -52,12 +52,10 @@ def test_a_gzip_bomb_stops_one_byte_past_the_limit() -> None:
 
 
 def test_the_crawl_uses_it_in_place_of_scrapys() -> None:
-    from scrapy.utils.test import get_crawler
+    from scrapy.settings import Settings
 
     from crawler import settings as project
 
-    crawler = get_crawler(settings_dict={k: getattr(project, k) for k in dir(project)
-                                         if k.isupper()})
-    mws = crawler.settings.getwithbase("DOWNLOADER_MIDDLEWARES")
+    mws = Settings(project.__dict__).getwithbase("DOWNLOADER_MIDDLEWARES")
     assert mws["crawler.compression.FastHttpCompressionMiddleware"] == 590
     assert mws["scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware"] is None
