@@ -51,6 +51,21 @@ RECHECK_STATUSES = [304, 404, 410, 500, 502, 503, 504]
 # Newest first: feeds and news sitemaps list the latest articles, so with --limit they win.
 SOURCE_PRIORITY = {"feed": 40, "newssitemap": 30, "sitemap": 20, "listing": 10}
 CHILD_SITEMAP_PRIORITY = -10  # below article requests (0)
+# Children of a sitemap index are read one at a time (flat memory), but the next one is
+# read while the last READ_AHEAD articles of the current one are still to fetch: without
+# that, the downloader ran dry at the end of every child, for as long as the next child
+# took to fetch and parse (about half a second a child in the benchmark). Child k's
+# articles rank at -CHILD_STEP * k, its last READ_AHEAD at 20 below, the next child at 10
+# below: so the frontier holds at most one child's articles and twice READ_AHEAD more.
+READ_AHEAD = 100
+CHILD_STEP = 100
+
+
+def child_priorities(child: int) -> tuple[int, int, int]:
+    """(articles, next child sitemap, last READ_AHEAD articles) of index child ``child``
+    (1 for the first; 0 for a sitemap that is not an index's child)."""
+    base = -CHILD_STEP * child
+    return base, base - 10, base - 20
 
 
 class OutletSpider(scrapy.Spider):
@@ -195,13 +210,23 @@ class OutletSpider(scrapy.Spider):
                         for entry in discovery.pick_sitemaps(entries, self.options.since)]
             yield from self.next_child_sitemap({**meta, "nv_children": children})
             return
+        requests = list(self._sitemap_articles(response, entries))
+        head, _, tail = child_priorities(meta.get("nv_child", 0))
+        more = bool(meta.get("nv_children"))  # a next child to read ahead of the tail
+        for i, request in enumerate(requests):
+            request.priority = tail if more and i >= len(requests) - READ_AHEAD else head
+        yield from requests
+        yield from self.next_child_sitemap(meta)
+
+    def _sitemap_articles(self, response: Response,
+                          entries: list[discovery.Entry]) -> Iterator[Request]:
         for entry in entries:
             if self.options.since and entry.date and entry.date.date() < self.options.since:
                 continue
             if request := self.article_request(urljoin(response.url, entry.url),
-                                               self._source(response), meta["nv_edition"]):
+                                               self._source(response),
+                                               response.meta["nv_edition"]):
                 yield request
-        yield from self.next_child_sitemap(meta)
 
     def next_child_sitemap(self, meta: dict[str, Any]) -> Iterator[Request]:
         """The next child of a sitemap index, once the previous child has been read.
@@ -214,7 +239,9 @@ class OutletSpider(scrapy.Spider):
             return
         request = self.source_request(meta["nv_spec"], meta["nv_edition"], meta["nv_base"],
                                       url=children[0])
-        request.meta["nv_children"] = children[1:]
+        child = meta.get("nv_child", 0)
+        request.priority = child_priorities(child)[1]
+        request.meta.update(nv_children=children[1:], nv_child=child + 1)
         yield request
 
     def parse_listing(self, response: Response) -> Iterator[Request]:
