@@ -184,7 +184,8 @@ class LocalStore:
         try:
             link_into(path, target)  # the same inode, whose bytes were hashed
         except FileExistsError:  # os.link never overwrites: compare instead
-            self._same_existing(target, digest)
+            if not self._same_existing(target, digest):  # gone since: link it again
+                return self.put_file(key, path, digest, reread=False)
             path.unlink()
             return self._stat(key, digest)
         except OSError as exc:

@@ -69,3 +69,31 @@ def test_key_layout() -> None:
         "text/sana/2025/09/abc.json"
     with pytest.raises(StoreError):
         warc_key("sana", "not-a-warc-name.gz")
+
+
+def test_a_target_removed_while_compared_is_linked_again(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """put_file finds the key taken, but the object is gone by the time it is compared
+    (an operator's clean-up): the document is stored, never dropped with its source."""
+    import hashlib
+
+    store = LocalStore(tmp_path / "store")
+    source = tmp_path / "doc.json"
+    source.write_bytes(b"{}")
+    target = store.path("text/sana/2026/11/c1.json")
+    target.parent.mkdir(parents=True)
+    target.write_bytes(b"{}")
+    compare = LocalStore._same_existing
+    removed: list[Path] = []
+
+    def removed_first(self: LocalStore, path: Path, digest: str) -> bool:
+        if not removed:
+            path.unlink()
+            removed.append(path)
+        return compare(self, path, digest)
+
+    monkeypatch.setattr(LocalStore, "_same_existing", removed_first)
+    obj = store.put_file("text/sana/2026/11/c1.json", source,
+                         hashlib.sha256(b"{}").hexdigest(), reread=False)
+    assert removed == [target] and target.read_bytes() == b"{}" and not source.exists()
+    assert obj.size == 2
