@@ -18,15 +18,16 @@ SHINGLE = 5  # words: a shared phrase of five words is not yet a shared text
 MIN_SHINGLES = 20  # shorter texts say too little to be matched
 
 
-def shingles(paragraphs: Sequence[str]) -> set[bytes]:
-    return folded_shingles(fold(" ".join(paragraphs)))
+def _words(folded: str) -> list[bytes]:
+    """The words of a folded text, as UTF-8: encoded once, after str.split() has found
+    them (bytes.split() would miss Unicode spaces)."""
+    return " ".join(folded.split()).encode().split(b" ") if folded.strip() else []
 
 
 def folded_shingles(folded: str) -> set[bytes]:
-    """The word 5-grams of a text already folded (`catalog.textnorm.fold`)."""
-    # Encoded once (the shingles are hashed as UTF-8), after str.split() has found the
-    # words: bytes.split() would miss Unicode spaces.
-    words = " ".join(folded.split()).encode().split(b" ")
+    """The word 5-grams of a text already folded (`catalog.textnorm.fold`): the set whose
+    Jaccard similarity a signature estimates."""
+    words = _words(folded)
     return {b" ".join(words[i:i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
 
 
@@ -70,8 +71,7 @@ def shingle_hashes(folded: str) -> np.ndarray:
     """The distinct 32-bit hashes of a folded text's word 5-grams (`shingle_hash` of each),
     computed without building the 5-grams: each word is hashed once, in C (CRC-32 of its
     UTF-8 bytes), and the five hashes of each 5-gram are mixed in one numpy pass."""
-    # After str.split() has found the words: bytes.split() would miss Unicode spaces.
-    words = " ".join(folded.split()).encode().split()
+    words = _words(folded)
     count = len(words) - SHINGLE + 1
     if count < 1:
         return np.empty(0, dtype=_U32)
