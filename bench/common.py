@@ -25,6 +25,7 @@ def crawl_settings(concurrency: int) -> dict[str, Any]:
         "AUTOTHROTTLE_ENABLED": False,
         "LOG_LEVEL": "INFO",
         "TELNETCONSOLE_ENABLED": False,
+        "REMOTE_CONTROL_ENABLED": False,
         "COOKIES_ENABLED": False,
         "ROBOTSTXT_OBEY": True,
     }

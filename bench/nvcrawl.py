@@ -27,7 +27,7 @@ SPIDER_MODULES = ["bench.spider", "crawler.spiders"]
 
 def overrides(concurrency: int) -> dict[str, object]:
     """Production settings changed only where the comparison needs it: the spider module,
-    and the baseline's concurrency (robots, cookies and telnet already match)."""
+    and the baseline's concurrency (robots, cookies, telnet and remote control already match)."""
     return {"SPIDER_MODULES": SPIDER_MODULES, **crawl_settings(concurrency)}
 
 

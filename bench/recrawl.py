@@ -23,8 +23,10 @@ from pathlib import Path
 
 from bench import synthetic
 from bench.server import serve
+from bench.snapshot import byte_compile
 
-RESULTS = Path(__file__).resolve().parent / "results"
+REPO = Path(__file__).resolve().parents[1]
+RESULTS = REPO / "bench" / "results"
 
 
 def crawl(base_url: str, home: Path, *extra: str) -> dict[str, float]:
@@ -34,7 +36,7 @@ def crawl(base_url: str, home: Path, *extra: str) -> dict[str, float]:
     started = time.monotonic()
     subprocess.run([sys.executable, "-m", "bench.nvcrawl", base_url,
                     str(home / f"summary-{time.time_ns()}.json"), *extra],
-                   env=env, check=True, cwd=Path(__file__).resolve().parents[1])
+                   env=env, check=True, cwd=REPO)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return {"wall_s": round(time.monotonic() - started, 2), "cpu_s": round(cpu, 2)}
@@ -44,6 +46,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pages", type=int, default=500)
     args = parser.parse_args(argv)
+    byte_compile(REPO)
     site = RESULTS / "site"
     metas = synthetic.ensure_pages(site, args.pages)
     with serve(site) as server, tempfile.TemporaryDirectory() as tmp:

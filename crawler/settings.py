@@ -42,7 +42,11 @@ DOWNLOAD_WARNSIZE = 0
 # A body cut short by the server is archived and flagged, not thrown away.
 DOWNLOAD_FAIL_ON_DATALOSS = False
 COOKIES_ENABLED = False
+# No way into a running capture: Scrapy's telnet console and its remote-control HTTP
+# server (which runs any Python code it is sent, and writes a job file to the user's
+# profile) could change what a crawl archives, unrecorded.
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 REQUEST_FINGERPRINTER_CLASS = "crawler.fingerprint.CanonicalFingerprinter"

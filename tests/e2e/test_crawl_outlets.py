@@ -63,6 +63,16 @@ def test_crawl_succeeds(crawled: dict[str, Any], outlet: str) -> None:
 
 
 @pytest.mark.slow
+def test_no_control_port_is_opened_into_a_capture(crawled: dict[str, Any]) -> None:
+    logs = sorted((crawled["home"].path / "data" / "logs").glob("*.log"))
+    assert len(logs) >= len(OUTLETS)
+    for log in logs:
+        text = log.read_text()
+        assert "Enabled extensions" in text, log
+        assert "Remote control" not in text and "Telnet" not in text, log
+
+
+@pytest.mark.slow
 def test_every_warc_is_valid_for_warcio(crawled: dict[str, Any]) -> None:
     done = warcio_check(crawled["home"].store)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
