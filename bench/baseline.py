@@ -47,6 +47,10 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.pop("SCRAPY_SETTINGS_MODULE", None)
     settings = Settings(crawl_settings(args.concurrency))
     settings.set("LOG_FILE", str(args.summary.with_suffix(".log")))
+    # As in newsvault's settings, components that are off are not even imported.
+    settings.set("EXTENSIONS", {"scrapy.extensions.remote_control.RemoteControl": None})
+    settings.set("DOWNLOADER_MIDDLEWARES",
+                 {"scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None})
     process = CrawlerProcess(settings, install_root_handler=True)
     crawler = process.create_crawler(BareSitemapSpider)
     process.crawl(crawler, index_url=args.index_url)

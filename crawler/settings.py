@@ -65,6 +65,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.CrawlDelayMiddleware": 580,
     # 740: just before HttpProxyMiddleware (750).
     "crawler.middlewares.ProxyMiddleware": 740,
+    # Off (COOKIES_ENABLED), so not even imported: it would load tldextract at start-up.
+    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
     # 590: Scrapy's, with a faster gzip decoder.
     "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
     "crawler.compression.FastHttpCompressionMiddleware": 590,
@@ -80,6 +82,8 @@ ITEM_PIPELINES = {
 }
 
 EXTENSIONS = {
+    # Off (REMOTE_CONTROL_ENABLED), so not even imported: it would load aiohttp.
+    "scrapy.extensions.remote_control.RemoteControl": None,
     "crawler.extensions.RunExtension": 100,
     "crawler.extensions.ProgressExtension": 500,
 }
