@@ -120,7 +120,15 @@ def measure_one(contender: cs.Contender, job: cs.Job, server_pid: int,
 
 def _tidy(workdir: Path) -> None:
     """Drop a verified run's bulky output (WARCs, text, catalog: hundreds of MB at 20,000
-    pages); keep its summary and logs. A failed run keeps everything, for the post-mortem."""
+    pages); keep its summary and logs. A failed run keeps everything, for the post-mortem.
+
+    Only once every run is measured: deleting a run's tens of thousands of files taxes the
+    file creations of the runs after it. On ext4 without a journal (this VM's root file
+    system) inode allocation skips, one by one, every inode freed in the last 5 s (300 s
+    while its inode-table block is dirty): perf showed ``recently_deleted`` in
+    ``find_inode_bit`` making each file newsvault created cost 300 to 700 µs of kernel CPU
+    instead of about 15 µs, a tax that no archive, which never deletes, pays.
+    """
     home = workdir / "home"
     for name in ("store", "spool"):
         shutil.rmtree(home / name, ignore_errors=True)
@@ -163,6 +171,7 @@ def run(args: argparse.Namespace) -> int:
     site = results / "site"
     metas = synthetic.ensure_pages(site, max(sizes), args.seed)
     runs: list[dict[str, Any]] = []
+    verified: list[Path] = []  # tidied at the end, never between measured runs (`_tidy`)
     result = results / f"bench-{stamp}.json"
     with NginxServer(site) as server:
         facts["server"] = server_check(server, metas)
@@ -179,10 +188,12 @@ def run(args: argparse.Namespace) -> int:
                                             args.quiet_wait))
                     print(_progress(runs[-1]), flush=True)
                     if runs[-1]["ok"] and not args.keep:
-                        _tidy(job.workdir)
+                        verified.append(job.workdir)
                     # Saved after every run: a long benchmark stopped early keeps its data.
                     save_results(result, facts, args, runs, summarise(runs), done=False)
     summary = save_results(result, facts, args, runs, summarise(runs), done=True)
+    for workdir in verified:
+        _tidy(workdir)
     print()
     print(render(summary))
     print(f"\nresults: {result}")

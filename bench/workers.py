@@ -403,7 +403,8 @@ def _progress(rec: dict[str, Any]) -> str:
 
 
 def _tidy(workdir: Path) -> None:
-    """Drop a verified run's WARCs, text and catalog; keep the logs."""
+    """Drop a verified run's WARCs, text and catalog; keep the logs. Only once every run
+    is measured, as in `bench.run._tidy` (deletions tax later file creations)."""
     import shutil
 
     for item in workdir.iterdir():
@@ -429,6 +430,7 @@ def run(args: argparse.Namespace) -> int:
     site = results / "workers-site"
     metas = synthetic.ensure_pages(site, args.pages, args.seed)
     result, runs = results / f"workers-{stamp}.json", []
+    verified: list[Path] = []
     with serve(site, allow_fallback=args.any_server) as server:
         synthetic.write_discovery(site, metas, server.base_url)
         facts["server"] = server.kind
@@ -438,10 +440,12 @@ def run(args: argparse.Namespace) -> int:
                                         args.quiet_wait))
                 print(_progress(runs[-1]), flush=True)
                 if runs[-1]["ok"] and not args.keep:
-                    _tidy(Path(runs[-1]["workdir"]))
+                    verified.append(Path(runs[-1]["workdir"]))
                 save_results(result, facts, args, runs, summarise(runs), done=False)
     facts["loadavg_at_end"] = os.getloadavg()
     summary = save_results(result, facts, args, runs, summarise(runs), done=True)
+    for workdir in verified:
+        _tidy(workdir)
     print()
     print(render(summary))
     print(f"\nresults: {result}")
