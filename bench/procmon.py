@@ -6,9 +6,13 @@
   cross-check (``cpu_sampled_s``).
 - RSS is sampled every ``interval`` seconds: the resident size of the child and all its
   descendants, summed, and the largest sum is the peak. ``/proc/<pid>/stat`` field 24 is
-  the same counter as VmRSS in ``/proc/<pid>/status`` (anon + file + shmem pages), and one
-  read gives the parent pid too, which the tree walk needs (this kernel has no
-  ``/proc/<pid>/task/<tid>/children``).
+  the same counter as VmRSS in ``/proc/<pid>/status`` (anon + file + shmem pages).
+- The tree is walked through ``/proc/<pid>/task/<tid>/children``, reading only the
+  measured processes. The sampler shares the machine with what it measures: scanning all
+  of ``/proc`` 20 times a second cost about 2.7 ms a sample, 1 CPU s in a 2,000-page
+  newsvault run, taken from the core newsvault's helpers use (bare Scrapy, one process,
+  leaves that core idle). Kernels without those files get the scan of all ``/proc``,
+  whose parent pids give the tree.
 """
 
 from __future__ import annotations
@@ -69,8 +73,41 @@ def read_stat(pid: int) -> ProcStat | None:
                     rss=int(fields[21]) * PAGE)
 
 
+_HAS_CHILDREN = os.path.exists(f"/proc/{os.getpid()}/task/{os.getpid()}/children")
+
+
+def children(pid: int) -> list[int]:
+    """The pids of a process's children, from each of its threads' ``children`` file."""
+    found: list[int] = []
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return found  # gone
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/children", "rb") as fh:
+                found.extend(int(n) for n in fh.read().split())
+        except OSError:
+            continue  # the thread ended meanwhile
+    return found
+
+
 def tree(root: int) -> list[ProcStat]:
-    """``root`` and all its descendants, from one pass over ``/proc``."""
+    """``root`` and all its descendants, alive at this moment."""
+    if not _HAS_CHILDREN:
+        return _scan(root)
+    found: list[ProcStat] = []
+    pids = [root]
+    for pid in pids:  # grows while iterating: a breadth-first walk
+        stat = read_stat(pid)
+        if stat is not None:
+            found.append(stat)
+            pids.extend(children(pid))
+    return found
+
+
+def _scan(root: int) -> list[ProcStat]:
+    """``root`` and all its descendants, from one pass over all of ``/proc``."""
     stats = [s for s in (read_stat(int(n)) for n in os.listdir("/proc") if n.isdigit()) if s]
     children: dict[int, list[ProcStat]] = {}
     for s in stats:
