@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import compileall
 import json
+import os
 import shutil
 import subprocess
+import sys
+import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -76,8 +79,6 @@ def main(module: str, argv: list[str] | None, parse_args: Callable[[list[str]], 
          run: Callable[[Any], int], repo: Path) -> None:
     """A benchmark's entry point: parse the arguments, then measure a snapshot of the code
     (`rerun`), or this tree as it is with ``--no-snapshot``; exits with the run's status."""
-    import sys
-
     argv = sys.argv[1:] if argv is None else argv
     args = parse_args(argv)
     if args.no_snapshot:
@@ -89,11 +90,6 @@ def main(module: str, argv: list[str] | None, parse_args: Callable[[list[str]], 
 def rerun(module: str, argv: list[str], repo: Path, results: Path) -> int:
     """Run ``python -m module argv --no-snapshot`` from a frozen copy of ``repo``'s code,
     so edits made while a long benchmark runs never mix into its figures."""
-    import os
-    import subprocess
-    import sys
-    import tempfile
-
     with tempfile.TemporaryDirectory(prefix="bench-code-") as tmp:
         root = take(repo, Path(tmp))
         print(f"bench: measuring a snapshot of the code ({root})", flush=True)
