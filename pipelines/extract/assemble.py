@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from copy import deepcopy
+from functools import cache
 from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import urljoin
 
@@ -41,6 +42,7 @@ _PUBLISHED_META = ("article:published_time", "og:article:published_time", "datep
                    "pubdate", "publishdate", "dc.date", "dcterms.created", "date")
 _MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified")
 _H1 = css("h1")
+_H2 = css("h2")
 _TITLE = css("title")
 _FIGCAPTION = css("figcaption")
 T = TypeVar("T")
@@ -84,16 +86,20 @@ class _Builder:
     def _outlet(self, declared: Field) -> list[str]:
         return [self._clean(v) for v in field_values(declared, self.doc)]
 
+    def _html(self, selector: css) -> Callable[[], list[str]]:
+        """The texts of a generic selector on the page, read on the first call."""
+        return cache(lambda: field_values(selector, self.doc))
+
     def title(self) -> None:
         """Outlet selector, JSON-LD headline, og:title, a lone h1, then <title>; suffix
         stripped and a lower-cased title given back its case."""
-        h1s = _H1.values(self.doc.tree)
+        h1s = self._html(_H1)
         sources: Iterable[tuple[Callable[[], str | None], str]] = (
             (lambda: _first(self._outlet(self.parser.title)), self.outlet),
             (lambda: self.meta.ld_text("headline"), "jsonld"),
             (lambda: self.meta.first("og:title", "twitter:title"), "meta"),
-            (lambda: h1s[0] if len(h1s) == 1 else None, "html"),
-            (lambda: _first(_TITLE.values(self.doc.tree)), "html"),
+            (lambda: h1s()[0] if len(h1s()) == 1 else None, "html"),
+            (lambda: _first(self._html(_TITLE)()), "html"),
         )
         for source, method in sources:
             value = source()
@@ -102,9 +108,10 @@ class _Builder:
                 site = self.meta.first("og:site_name")
                 if site and title != site:
                     title = strip_suffix(title, rf"\s+[-|–—:]\s+{re.escape(site)}\s*$")
-                candidates = (*h1s, *css("h2").values(self.doc.tree)[:5],
-                              self.meta.first("og:title"), self.meta.ld_text("headline"))
-                self.article.title = recover_case(title, *candidates)
+                # Read only if the title is lower-cased: most titles never need them.
+                candidates = _chain_texts(h1s, lambda: self._html(_H2)()[:5], lambda: (
+                    self.meta.first("og:title"), self.meta.ld_text("headline")))
+                self.article.title = recover_case(title, candidates)
                 self.article.methods["title"] = method
                 return
 
@@ -123,7 +130,7 @@ class _Builder:
         declared_dateline = _first(self._outlet(self.parser.dateline))
         split = split_paragraphs(paragraphs, declared_dateline)
         captions = (self._outlet(self.parser.caption) if self.parser.caption
-                    else _FIGCAPTION.values(self.doc.tree))
+                    else field_values(_FIGCAPTION, self.doc))
         for caption in captions[:3]:
             if split.body:
                 split.body[0] = strip_caption(split.body[0], caption)
@@ -138,14 +145,19 @@ class _Builder:
             art.methods["editor_initials"] = "text"
 
     def _outlet_paragraphs(self) -> list[str]:
-        container = _first(field_elements(self.parser.body, self.doc.tree))
+        container = _first(field_elements(self.parser.body, self.doc))
         if container is None:
             return []
         work = deepcopy(container)  # the shared tree stays intact for other fields
-        for query in (*ALWAYS_EXCLUDED, *self.parser.exclude):
-            for element in css(query).elements(work):
-                if element is not work:
-                    element.drop_tree()  # keeps the tail text, which belongs to the parent
+        # One walk for the tags and one query for the parser's selectors (a query per
+        # selector walked the container 14 times). Dropping an element already inside a
+        # dropped one is harmless: it leaves a detached subtree.
+        excluded = list(work.iter(*ALWAYS_EXCLUDED))
+        if self.parser.exclude:
+            excluded += css(", ".join(self.parser.exclude)).elements(work)
+        for element in excluded:
+            if element is not work:
+                element.drop_tree()  # keeps the tail text, which belongs to the parent
         elements = _outermost(self.parser.paragraphs.elements(work))
         if not elements:
             return element_lines(work)
@@ -229,7 +241,7 @@ class _Builder:
 
     def images(self) -> None:
         """Outlet images with captions (camera file names dropped), else og:image."""
-        elements = field_elements(self.parser.images, self.doc.tree)
+        elements = field_elements(self.parser.images, self.doc)
         images = [i for e in elements for i in _images(e, self.doc.url)]
         method = self.outlet
         if not images:
@@ -289,6 +301,12 @@ def _meta_authors(values: list[str]) -> list[str]:
 
 def _first(values: Sequence[T]) -> T | None:
     return values[0] if values else None
+
+
+def _chain_texts(*parts: Callable[[], Iterable[str | None]]) -> Iterator[str | None]:
+    """The texts of each part in turn, each part read only when the previous is used up."""
+    for part in parts:
+        yield from part()
 
 
 def _chain(*parts: Iterable[tuple[str | None, str]]) -> Iterator[tuple[str | None, str]]:

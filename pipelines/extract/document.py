@@ -33,6 +33,10 @@ class Doc:
     tree: HtmlElement
     decoded: Decoded
     captured: date  # the capture's UTC date: picks parser versions, anchors yearless dates
+    # Selections already made on the tree: a parser's ``key`` is often its ``body``, and
+    # each query walks the whole page (30-50 us on a 60 KB page).
+    _found: dict[Selector, list[HtmlElement]] = field(default_factory=dict, compare=False,
+                                                      repr=False)
 
     @classmethod
     def from_page(cls, page: Page) -> Doc:
@@ -44,6 +48,14 @@ class Doc:
     def metadata(self) -> Metadata:
         """JSON-LD, meta and link data, read on first use."""
         return read_metadata(self.tree)
+
+    def select(self, selector: Selector) -> list[HtmlElement]:
+        """The selector's elements on the whole page, each query run once per page (the
+        tree never changes). Callers must not modify the list."""
+        found = self._found.get(selector)
+        if found is None:
+            found = self._found[selector] = selector.elements(self.tree)
+        return found
 
 
 def parse_html(text: str) -> HtmlElement:
@@ -121,28 +133,28 @@ def field_values(declared: Field, doc: Doc) -> list[str]:
         return []
     if isinstance(declared, tuple):
         for selector in declared:
-            values = selector.values(doc.tree)
+            values = _values(doc.select(selector), selector.attr)
             if values:
                 return values
         return []
     if isinstance(declared, css | xpath):
-        return declared.values(doc.tree)
+        return _values(doc.select(declared), declared.attr)
     result = declared(doc)
     if result is None:
         return []
     return [result] if isinstance(result, str) else [str(v) for v in result]
 
 
-def field_elements(declared: Field, root: HtmlElement) -> list[HtmlElement]:
-    """The elements of a selector field (callables select no elements)."""
+def field_elements(declared: Field, doc: Doc) -> list[HtmlElement]:
+    """The elements of a selector field on the page (callables select no elements)."""
     if isinstance(declared, tuple):
         for selector in declared:
-            found = selector.elements(root)
+            found = doc.select(selector)
             if found:
                 return found
         return []
     if isinstance(declared, css | xpath):
-        return declared.elements(root)
+        return doc.select(declared)
     return []
 
 

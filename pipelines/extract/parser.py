@@ -93,7 +93,7 @@ class Parser:
     def matches(cls, doc: Doc) -> bool:
         """Whether the page is built with this template: its key element exists."""
         key = cls.key or cls.body
-        return key is not None and bool(key.elements(doc.tree))
+        return key is not None and bool(doc.select(key))
 
     @classmethod
     def extract(cls, page: Page, context: Context) -> Article:

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 # Invisible marks that carry no content (zero-width space, word joiner, BOM, soft hyphen,
 # LRM/RLM) go. ZWNJ/ZWJ stay: they change how Arabic and Persian letters join. NBSP and its
 # narrow, figure and thin cousins need no rule: str.split() counts them as whitespace.
 _INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad\u200e\u200f]")
+_SLASHED = re.compile(r"\\+(['\"])")
 _LETTER = r"[^\W\d_]"
 _PLACE = rf"{_LETTER}[\w .'’-]{{0,40}}?"
 
@@ -65,12 +66,16 @@ class Split:
 
 def normalise(text: str) -> str:
     """One paragraph: NFC, NBSP as space, invisible characters gone, whitespace collapsed."""
+    if text.isascii():  # already NFC, and every invisible mark is outside ASCII
+        return " ".join(text.split())
     return " ".join(_INVISIBLE.sub("", unicodedata.normalize("NFC", text)).split())
 
 
 def unslash(text: str) -> str:
     """Undo PHP ``addslashes``: ``\\'`` and ``\\"`` back to plain quotes."""
-    return re.sub(r"\\+(['\"])", r"\1", text)
+    if "\\" not in text:
+        return text
+    return _SLASHED.sub(r"\1", text)
 
 
 def collapse_apostrophes(text: str) -> str:
@@ -161,9 +166,9 @@ def strip_caption(paragraph: str, caption: str | None) -> str:
     return rest if rest[:1].isupper() or rest[:1].isdigit() or rest[:1] in "\"“'" else paragraph
 
 
-def recover_case(title: str | None, *candidates: str | None) -> str | None:
+def recover_case(title: str | None, candidates: Iterable[str | None]) -> str | None:
     """A lower-cased title replaced by a candidate (h1, og:title) with the same words in
-    their real case."""
+    their real case. The candidates are read only for a lower-cased title."""
     if not title or title != title.lower() or title == title.upper():
         return title
     key = normalise(title).casefold()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from pipelines.extract.text import (
@@ -118,11 +120,24 @@ def test_caption_glued_to_the_first_paragraph() -> None:
 
 
 def test_title_case_recovery() -> None:
-    assert recover_case("syrian troops push ahead with offensive on qusayr", "Emiratesvoice",
-                        "Syrian troops push ahead with offensive on Qusayr") == \
+    assert recover_case("syrian troops push ahead with offensive on qusayr", [
+        "Emiratesvoice", "Syrian troops push ahead with offensive on Qusayr"]) == \
         "Syrian troops push ahead with offensive on Qusayr"
-    assert recover_case("Already Cased", "already cased") == "Already Cased"
-    assert recover_case("حين غنى العالم دبي", "x") == "حين غنى العالم دبي"
+    assert recover_case("Already Cased", ["already cased"]) == "Already Cased"
+    assert recover_case("حين غنى العالم دبي", ["x"]) == "حين غنى العالم دبي"
+
+
+def test_title_case_candidates_are_read_only_for_a_lower_cased_title() -> None:
+    read: list[str] = []
+
+    def candidates() -> Iterator[str]:
+        read.append("h1")
+        yield "Syrian Troops"
+
+    assert recover_case("Syrian troops", candidates()) == "Syrian troops"
+    assert read == []
+    assert recover_case("syrian troops", candidates()) == "Syrian Troops"
+    assert read == ["h1"]
 
 
 def test_title_suffix() -> None:
