@@ -105,6 +105,7 @@ captures = Table(
     Column("concurrent_to", String(64)),
     Column("truncated", String(16)),
     Index("ix_captures_uri_date", "target_uri", "date"),
+    Index("ix_captures_outlet_date", "outlet", "date", "warc_type"),  # migration 0004's
 )
 
 articles = Table(
@@ -138,6 +139,10 @@ articles = Table(
     Column("deleted_at", UTCDateTime),
     UniqueConstraint("outlet", "canonical_url", name="uq_articles_outlet_canonical"),
     Index("ix_articles_outlet_published", "outlet", "published_utc"),
+    # Migration 0004's, for the web UI's filtered lists and counts.
+    Index("ix_articles_language_published", "language", "published_utc"),
+    Index("ix_articles_edition_published", "edition", "published_utc"),
+    Index("ix_articles_status_published", "status", "published_utc"),
 )
 
 article_captures = Table(
@@ -184,16 +189,19 @@ article_events = Table(
     Column("at", UTCDateTime, nullable=False),
     Column("capture_id", String(64)),
     Column("detail", JSON),
+    Index("ix_article_events_kind", "kind", "article_id"),  # migration 0004's
 )
 
 # MinHash LSH over article text, in SQL: a band's bucket shared by two articles makes them
-# candidates; their stored signatures then estimate the similarity.
+# candidates; their stored signatures then estimate the similarity. A bucket is a 64-bit
+# hash of the band's number and values (`catalog.similar`, migration 0007), so one integer
+# key finds every band's candidates; without a rowid, SQLite keeps one B-tree for the rows.
 article_lsh = Table(
     "article_lsh", metadata,
-    Column("band", Integer, primary_key=True),
-    Column("bucket", String(40), primary_key=True),
+    Column("bucket", BigInteger, primary_key=True, autoincrement=False),
     Column("article_id", Integer, ForeignKey("articles.id"), primary_key=True),
     Index("ix_article_lsh_article", "article_id"),
+    sqlite_with_rowid=False,
 )
 
 article_signatures = Table(

@@ -15,16 +15,23 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, bindparam, delete, insert, select
 
 from catalog import schema
-from catalog.minhash import signature_values, similarity
+from catalog.minhash import similarity
 
 BANDS, ROWS = 32, 4  # candidate pairs from a Jaccard of about 0.4 upwards
 THRESHOLD = 0.5  # estimated Jaccard at which two texts are the same story's copies
 
 
-def _buckets(sig: bytes) -> list[tuple[int, str]]:
-    values = signature_values(sig)
-    return [(band, hashlib.sha1(values[band * ROWS:(band + 1) * ROWS].tobytes()).hexdigest())
-            for band in range(BANDS)]
+_BAND_BYTES = ROWS * 8  # a signature stores each of its values in 8 bytes
+
+
+def _buckets(sig: bytes) -> list[int]:
+    """One bucket per band: BLAKE2b of the band's number and its values, as a signed 64-bit
+    integer (what SQLite and PostgreSQL store in a BIGINT). Equal buckets mean equal bands,
+    but for collisions, at about 2^-64 a pair."""
+    return [int.from_bytes(hashlib.blake2b(
+        sig[band * _BAND_BYTES:(band + 1) * _BAND_BYTES], digest_size=8,
+        salt=band.to_bytes(16, "little")).digest(), "little", signed=True)
+        for band in range(BANDS)]
 
 
 @dataclass(frozen=True)
@@ -42,7 +49,7 @@ def index_and_match(conn: Connection, article_id: int, outlet: str,
     return index_and_match_many(conn, [Signed(article_id, outlet, sig)])[0]
 
 
-def _reindex(conn: Connection, batch: Sequence[Signed]) -> list[list[tuple[int, str]]]:
+def _reindex(conn: Connection, batch: Sequence[Signed]) -> list[list[int]]:
     """Replace the batch's signatures, bands and links; returns each one's buckets."""
     S, L, P = schema.article_signatures, schema.article_lsh, schema.article_similar
     ids = [s.article_id for s in batch]
@@ -52,29 +59,26 @@ def _reindex(conn: Connection, batch: Sequence[Signed]) -> list[list[tuple[int, 
     conn.execute(_INSERT_SIGNATURE, [{"article_id": s.article_id, "minhash": s.sig}
                                      for s in batch])
     buckets = [_buckets(s.sig) for s in batch]
-    conn.execute(_INSERT_BAND, [{"band": b, "bucket": h, "article_id": s.article_id}
-                                for s, bs in zip(batch, buckets, strict=True) for b, h in bs])
+    # A set per article: two of its bands hashing alike would repeat a primary key.
+    conn.execute(_INSERT_BAND, [{"bucket": h, "article_id": s.article_id}
+                                for s, bs in zip(batch, buckets, strict=True) for h in set(bs)])
     return buckets
 
 
-_IN_BAND = (select(schema.article_lsh.c.bucket, schema.article_lsh.c.article_id)
-            .where((schema.article_lsh.c.band == bindparam("band"))
-                   & schema.article_lsh.c.bucket.in_(bindparam("buckets", expanding=True))))
+_IN_BUCKETS = (select(schema.article_lsh.c.bucket, schema.article_lsh.c.article_id)
+               .where(schema.article_lsh.c.bucket.in_(bindparam("buckets", expanding=True))))
+_PER_QUERY = 900  # bound parameters per statement, under any SQLite build's limit
 
 
-def _sharing(conn: Connection, buckets: list[tuple[int, str]]) -> dict[tuple[int, str],
-                                                                         set[int]]:
-    """The articles in each of these LSH buckets. One query per band: a row-value IN
-    over (band, bucket) pairs makes SQLite scan the whole table, ``band = ? AND bucket
-    IN (...)`` is a primary-key range per bucket."""
-    by_band: dict[int, set[str]] = defaultdict(set)
-    for band, bucket in buckets:
-        by_band[band].add(bucket)
-    found: dict[tuple[int, str], set[int]] = defaultdict(set)
-    for band, wanted in sorted(by_band.items()):
-        for bucket, article in conn.execute(_IN_BAND, {"band": band,
-                                                       "buckets": sorted(wanted)}):
-            found[(band, bucket)].add(int(article))
+def _sharing(conn: Connection, buckets: list[int]) -> dict[int, set[int]]:
+    """The articles in each of these LSH buckets: primary-key lookups, a few hundred buckets
+    a statement (a batch of 100 articles has 3,200)."""
+    wanted = sorted(set(buckets))
+    found: dict[int, set[int]] = defaultdict(set)
+    for start in range(0, len(wanted), _PER_QUERY):
+        for bucket, article in conn.execute(_IN_BUCKETS,
+                                            {"buckets": wanted[start:start + _PER_QUERY]}):
+            found[int(bucket)].add(int(article))
     return found
 
 

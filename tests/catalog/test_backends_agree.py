@@ -4,9 +4,10 @@ One archive is written through the crawl's own functions into SQLite (tests/supp
 browse_archive.py: an edited article, a revisit, a deletion, Arabic with harakat, a
 syndicated copy, runs that failed), then copied row by row into a PostgreSQL database at
 migration 0004, which is upgraded to the newest schema: migration 0005 backfills the search
-vectors from the copied text. Every read function is then asked the same questions on
-both; the answers must be equal, value for value (search ranks aside: BM25 and ts_rank
-score differently, so hits are compared as sets, with the title hit first).
+vectors from the copied text, 0006 and 0007 sign and match the articles again. Every read
+function is then asked the same questions on both; the answers must be equal, value for
+value (search ranks aside: BM25 and ts_rank score differently, so hits are compared as
+sets, with the title hit first).
 """
 
 from __future__ import annotations
@@ -46,9 +47,13 @@ class Pair:
 
 def copy_catalog(source: Engine, target: Engine) -> None:
     """Every row of every catalog table, in foreign-key order; then the id sequences moved
-    past the copied ids, as they would be had the rows been inserted here."""
+    past the copied ids, as they would be had the rows been inserted here. The LSH rows
+    stay behind: at 0004 their table has its old layout, and 0006 and 0007 rebuild the
+    signatures, bands and links from the copied text."""
     with source.connect() as src, target.begin() as dst:
         for table in schema.metadata.sorted_tables:
+            if table is schema.article_lsh:
+                continue
             rows = [dict(r._mapping) for r in src.execute(select(table))]
             if rows:
                 dst.execute(insert(table), rows)

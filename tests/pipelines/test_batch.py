@@ -59,7 +59,7 @@ def dump(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
         "events": "SELECT article_id, kind, at, capture_id, detail FROM article_events "
                   "ORDER BY article_id, at, kind",
         "similar": "SELECT * FROM article_similar ORDER BY article_id, other_id",
-        "lsh": "SELECT * FROM article_lsh ORDER BY band, bucket, article_id",
+        "lsh": "SELECT * FROM article_lsh ORDER BY bucket, article_id",
         "fts": "SELECT rowid, title, body FROM articles_fts ORDER BY rowid",
     }
     with engine.connect() as conn:
