@@ -87,4 +87,6 @@ class CleanTextPipeline:
         item.text_json = done.text_json
         item.extra["signature"] = done.signature
         item.extra["folded"] = done.folded
+        item.extra["content_sha256"] = done.content_sha256
+        item.extra["text_sha256"] = done.text_sha256
         return item

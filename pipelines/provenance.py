@@ -49,7 +49,7 @@ def text_section(item: PageItem, capture_id: str, fetched_at: datetime) -> dict[
     if item.text_json is None or item.article is None:
         return None
     return {"key": text_key(item.outlet, capture_id, fetched_at),
-            "sha256": hashlib.sha256(item.text_json).hexdigest(),
+            "sha256": item.extra.get("text_sha256") or hashlib.sha256(item.text_json).hexdigest(),
             "extractor": "newsvault", "extractor_version": EXTRACTOR_VERSION,
             "parser": item.article.get("parser"), "methods": item.article.get("methods", {})}
 
@@ -94,7 +94,8 @@ def build(run: Run, item: PageItem) -> dict[str, Any]:
         # The archived payload (Content-Encoding still applied) and the decoded content
         # that the text was extracted from.
         "payload_sha256": (resp.payload_digest or "").removeprefix("sha256:"),
-        "content_sha256": hashlib.sha256(item.page.body).hexdigest(),
+        "content_sha256": (item.extra.get("content_sha256")  # the extraction worker's
+                           or hashlib.sha256(item.page.body).hexdigest()),
         "text": text_section(item, capture_id, cap["fetched_at"]),
     }
 

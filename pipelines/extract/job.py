@@ -6,6 +6,7 @@ numpy and the extractors): a worker's start-up is spent while the crawl is fetch
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,6 +27,10 @@ class Extracted:
     text_json: bytes  # the stored text document (`text_document`)
     signature: bytes | None  # MinHash of the text, for near-duplicates across outlets
     folded: tuple[str, str]  # title and body folded for the search index
+    # SHA-256 of the decoded content and of ``text_json``, for the provenance record: a
+    # hash of the 40-80 KB page here, not on the reactor thread.
+    content_sha256: str
+    text_sha256: str
 
 
 def extract_job(page: Page, outlet: str, edition: str | None, language: str | None,
@@ -33,8 +38,10 @@ def extract_job(page: Page, outlet: str, edition: str | None, language: str | No
     article = extract(page, outlet, edition, language, canonical_url, parsers).to_dict()
     # Folded once: the search index stores it and the shingles are its words.
     body = fold("\n\n".join(article.get("body") or []))
-    return Extracted(article, text_document(article), folded_signature(body),
-                     (fold(article.get("title") or ""), body))
+    text_json = text_document(article)
+    return Extracted(article, text_json, folded_signature(body),
+                     (fold(article.get("title") or ""), body),
+                     hashlib.sha256(page.body).hexdigest(), hashlib.sha256(text_json).hexdigest())
 
 
 def text_document(article: dict[str, Any]) -> bytes:

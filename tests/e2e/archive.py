@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import subprocess
 import sys
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,6 +46,21 @@ def read_warcs(store: Path) -> list[Record]:
                     list(http.headers) if http is not None else [], payload, path.name,
                     it.get_record_offset()))
     return records
+
+
+def content(rec: Record) -> bytes:
+    """A response's payload with its Content-Encoding undone, by the standard library."""
+    body = rec.payload
+    codings = [c.strip().lower() for name, value in rec.http_headers
+               if name.lower() == "content-encoding" for c in value.split(",")]
+    for coding in reversed(codings):
+        if coding in ("gzip", "x-gzip"):
+            body = gzip.decompress(body)
+        elif coding == "deflate":
+            body = zlib.decompress(body)
+        elif coding not in ("", "identity"):
+            raise AssertionError(f"{rec.uri}: no decoder here for {coding!r}")
+    return body
 
 
 def warcio_check(store: Path) -> subprocess.CompletedProcess[str]:

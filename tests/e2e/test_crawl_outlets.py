@@ -14,7 +14,7 @@ import pytest
 
 from tests.conftest import ROOT, Home
 from tests.e2e import damage, outage
-from tests.e2e.archive import provenance, read_warcs, rows, warcio_check
+from tests.e2e.archive import content, provenance, read_warcs, rows, warcio_check
 
 OUTLETS = ("sana", "prensa_latina", "emirates_voice")
 SCHEMA = json.loads((ROOT / "docs" / "provenance.schema.json").read_text())
@@ -157,6 +157,8 @@ def test_each_article_has_text_provenance_and_metadata_record(crawled: dict[str,
         assert hashlib.sha256(doc).hexdigest() == prov["text"]["sha256"] == cap["text_sha256"]
         response = by_id[prov["capture_id"]]
         assert response.headers["WARC-Payload-Digest"] == f"sha256:{prov['payload_sha256']}"
+        # The decoded content the text came from (hashed by the extraction worker).
+        assert hashlib.sha256(content(response)).hexdigest() == prov["content_sha256"]
         meta = by_id[cap["metadata_record"]]
         assert meta.type == "metadata"
         assert meta.headers["WARC-Concurrent-To"] == response.id
