@@ -88,8 +88,9 @@ def similar(articles: int, repeat: int) -> dict[str, object]:
             for first in range(0, articles, BATCH):
                 with engine.begin() as conn:  # two outlets, so that copies could link
                     index_and_match_many(conn, [
-                        Signed(i + 1, "ab"[i % 2], sig) for i in range(first, first + BATCH)
-                        if i < articles and (sig := sigs[i]) is not None])
+                        Signed(i + 1, "ab"[i % 2], sig)
+                        for i in range(first, min(first + BATCH, articles))
+                        if (sig := sigs[i]) is not None])
             timed.append(time.process_time() - start)
             engine.dispose()
     return {"part": "similar", "articles": articles,

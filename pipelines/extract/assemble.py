@@ -86,20 +86,16 @@ class _Builder:
     def _outlet(self, declared: Field) -> list[str]:
         return [self._clean(v) for v in field_values(declared, self.doc)]
 
-    def _html(self, selector: css) -> Callable[[], list[str]]:
-        """The texts of a generic selector on the page, read on the first call."""
-        return cache(lambda: field_values(selector, self.doc))
-
     def title(self) -> None:
         """Outlet selector, JSON-LD headline, og:title, a lone h1, then <title>; suffix
         stripped and a lower-cased title given back its case."""
-        h1s = self._html(_H1)
+        h1s = cache(lambda: field_values(_H1, self.doc))  # read once, and only if needed
         sources: Iterable[tuple[Callable[[], str | None], str]] = (
             (lambda: _first(self._outlet(self.parser.title)), self.outlet),
             (lambda: self.meta.ld_text("headline"), "jsonld"),
             (lambda: self.meta.first("og:title", "twitter:title"), "meta"),
             (lambda: h1s()[0] if len(h1s()) == 1 else None, "html"),
-            (lambda: _first(self._html(_TITLE)()), "html"),
+            (lambda: _first(field_values(_TITLE, self.doc)), "html"),
         )
         for source, method in sources:
             value = source()
@@ -109,7 +105,7 @@ class _Builder:
                 if site and title != site:
                     title = strip_suffix(title, rf"\s+[-|–—:]\s+{re.escape(site)}\s*$")
                 # Read only if the title is lower-cased: most titles never need them.
-                candidates = _chain_texts(h1s, lambda: self._html(_H2)()[:5], lambda: (
+                candidates = _chain_texts(h1s, lambda: field_values(_H2, self.doc)[:5], lambda: (
                     self.meta.first("og:title"), self.meta.ld_text("headline")))
                 self.article.title = recover_case(title, candidates)
                 self.article.methods["title"] = method

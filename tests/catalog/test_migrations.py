@@ -8,7 +8,7 @@ from typing import Any
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Connection, Engine, inspect, text
 
 from catalog import schema
 from catalog.db import upgrade
@@ -74,12 +74,7 @@ def test_0006_signs_and_links_every_article_again(empty_engine: Engine) -> None:
              3: [" ".join(f"v{rnd.randrange(5_000)}" for _ in range(240))], 4: ["too short"]}
     outlets = {1: "sana", 2: "prensa_latina", 3: "sana", 4: "sana"}
     with engine.begin() as conn:
-        conn.execute(text(
-            "INSERT INTO articles (id, outlet, canonical_url, url, title, body, status, "
-            "first_seen, last_seen) VALUES (:id, :outlet, :url, :url, 't', :body, 'live', "
-            "'2026-11-22', '2026-11-22')"),
-            [{"id": i, "outlet": outlets[i], "url": f"https://x/{i}", "body": "\n\n".join(t)}
-             for i, t in texts.items()])
+        add_articles(conn, texts, outlets)
         # 0005's signatures: stale values, and a link 0006 must not keep.
         conn.execute(text("INSERT INTO article_signatures VALUES (:id, :sig)"),
                      [{"id": i, "sig": bytes(8 * 128)} for i in (1, 2, 3)])
@@ -92,6 +87,17 @@ def test_0006_signs_and_links_every_article_again(empty_engine: Engine) -> None:
     assert sigs == {i: signature(texts[i]) for i in (1, 2, 3)}
     assert links == {(1, 2), (2, 1)}  # the copy across outlets, found again
     assert bands == 3 * 32
+
+
+def add_articles(conn: Connection, texts: dict[int, list[str]], outlets: dict[int, str]
+                 ) -> None:
+    """Articles by id, each with its outlet and its paragraphs as the body."""
+    conn.execute(text(
+        "INSERT INTO articles (id, outlet, canonical_url, url, title, body, status, "
+        "first_seen, last_seen) VALUES (:id, :outlet, :url, :url, 't', :body, 'live', "
+        "'2026-11-22', '2026-11-22')"),
+        [{"id": i, "outlet": outlets[i], "url": f"https://x/{i}", "body": "\n\n".join(t)}
+         for i, t in texts.items()])
 
 
 def similar_state(engine: Engine) -> tuple[dict[int, bytes], set[tuple[int, int]], int]:
@@ -114,12 +120,7 @@ def test_0007_indexes_the_stored_signatures_again_as_integer_buckets(
     bodies = {1: story, 2: story, 3: [" ".join(f"v{rnd.randrange(5_000)}" for _ in range(200))]}
     outlets = {1: "sana", 2: "prensa_latina", 3: "sana"}
     with engine.begin() as conn:
-        conn.execute(text(
-            "INSERT INTO articles (id, outlet, canonical_url, url, title, body, status, "
-            "first_seen, last_seen) VALUES (:id, :outlet, :url, :url, 't', :body, 'live', "
-            "'2026-11-22', '2026-11-22')"),
-            [{"id": i, "outlet": outlets[i], "url": f"https://x/{i}", "body": "\n\n".join(t)}
-             for i, t in bodies.items()])
+        add_articles(conn, bodies, outlets)
         conn.execute(text("INSERT INTO article_signatures VALUES (:id, :sig)"),
                      [{"id": i, "sig": signature(t)} for i, t in bodies.items()])
         # 0006's (band, hex) rows and a stale link: 0007 replaces both.
